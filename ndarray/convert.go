@@ -145,4 +145,3 @@ func convertNum[S, D Number](d []D, s []S, dst, src *Array) error {
 	})
 	return bad
 }
-
