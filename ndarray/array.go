@@ -69,6 +69,9 @@ func Zeros(dt DType, shape ...int) *Array {
 // to dt as Set converts. It panics as Zeros does.
 func Full(dt DType, v float64, shape ...int) *Array {
 	a := Zeros(dt, shape...)
+	if lo, hi := limits(dt); dt.IsInteger() && (math.IsNaN(v) || math.Trunc(v) < lo || math.Trunc(v) >= hi+1) {
+		panic(fmt.Sprintf("ndarray: full: %v does not fit %s", v, dt))
+	}
 	dispatch(dt).fill(a.data, v)
 	return a
 }

@@ -80,7 +80,7 @@ func (c *Codec) Decode(stored *Array) (*Array, error) {
 		return stored.Copy(), nil
 	}
 	dst := Zeros(d.Decoded, stored.shape...)
-	dispatch(d.Stored).decode(&d, dst, stored)
+	dispatch(d.Stored).decoder(&d, d.Decoded, dst.Size())(dst, stored)
 	return dst, nil
 }
 
@@ -116,7 +116,7 @@ func decodeBytes(a *Array, raw []byte, order binary.ByteOrder) {
 	if n == 0 {
 		return
 	}
-	big := order == binary.BigEndian
+	big := isBig(order)
 	switch d := a.data.(type) {
 	case []bool:
 		for i, b := range raw[:n] {
@@ -143,6 +143,12 @@ func decodeBytes(a *Array, raw []byte, order binary.ByteOrder) {
 	case []float64:
 		swap64(unsafe.Slice((*uint64)(unsafe.Pointer(&d[0])), n), raw, big)
 	}
+}
+
+// isBig reports whether order is big-endian (binary.NativeEndian
+// included, on a big-endian machine).
+func isBig(order binary.ByteOrder) bool {
+	return order.Uint16([]byte{0, 1}) == 1
 }
 
 func swap16(dst []uint16, raw []byte, big bool) {
@@ -251,36 +257,67 @@ func (c *Codec) DecodeBytes(raw []byte, shape ...int) (*Array, error) {
 	if len(raw) != dst.Size()*es {
 		return nil, fmt.Errorf("ndarray: decode bytes: %d bytes for %s%v (%d bytes): %w", len(raw), d.Stored, shape, dst.Size()*es, ErrShape)
 	}
-	k := dispatch(d.Stored)
+	decode := dispatch(d.Stored).decoder(&d, d.Decoded, dst.Size())
 	buf := Zeros(d.Stored, min(slabElems, dst.Size()))
 	for off := 0; off < dst.Size(); off += slabElems {
 		n := min(slabElems, dst.Size()-off)
 		b := &Array{dtype: d.Stored, shape: []int{n}, strides: []int{1}, data: buf.data}
 		decodeBytes(b, raw[off*es:(off+n)*es], d.Order)
 		o := &Array{dtype: d.Decoded, shape: []int{n}, strides: []int{1}, offset: off, data: dst.data}
-		k.decode(&d, o, b)
+		decode(o, b)
 	}
 	return dst, nil
 }
 
-func (numK[T]) decode(c *Codec, dst, src *Array) {
-	switch d := dst.data.(type) {
-	case []float32:
-		decodeTo(d, src.data.([]T), c, dst, src)
-	case []float64:
-		decodeTo(d, src.data.([]T), c, dst, src)
+func (numK[T]) decoder(c *Codec, dt DType, n int) func(dst, src *Array) {
+	if dt == Float32 {
+		lut := decodeTable[float32, T](c, n)
+		return func(dst, src *Array) { decodeTo(dst.data.([]float32), src.data.([]T), c, dst, src, lut) }
 	}
+	lut := decodeTable[float64, T](c, n)
+	return func(dst, src *Array) { decodeTo(dst.data.([]float64), src.data.([]T), c, dst, src, lut) }
 }
 
-func (boolK) decode(*Codec, *Array, *Array) {}
+func (boolK) decoder(*Codec, DType, int) func(dst, src *Array) {
+	return func(dst, src *Array) {} // a Codec never stores Bool
+}
 
-// decodeTo is the decode kernel:
+// decodeTable returns, for 8- and 16-bit stored types and a decode of at
+// least n >= 65536 values, the decoded value of every possible stored
+// value, indexed by its 16 low bits; otherwise nil. Looking values up is
+// faster than converting them: x86's integer-to-float conversion writes
+// only part of its register, which chains each conversion to the last.
+func decodeTable[D Float, S Number](c *Codec, n int) []D {
+	var z S
+	if unsafe.Sizeof(z) > 2 || isFloatType[S]() || n < 1<<16 {
+		return nil
+	}
+	lut := make([]D, 1<<16)
+	for i := range lut {
+		s := S(uint16(i))
+		lut[i] = decodeOne[D](s, c)
+	}
+	return lut
+}
+
+// decodeOne is the decode rule for one value (see decodeTo).
+func decodeOne[D Float, S Number](v S, c *Codec) D {
+	for _, f := range c.Missing {
+		if float64(v) == f {
+			return D(math.NaN())
+		}
+	}
+	return D(D(v)*D(c.Scale)) + D(c.Offset)
+}
+
+// decodeTo is the decode kernel, decodeOne for every element:
 //
 //	dst = missing(s) ? NaN : D(D(D(s)*D(Scale)) + D(Offset))
 //
 // with each operation rounded to D (no fused multiply-add), which is
-// what numpy computes for xarray's mask-and-scale.
-func decodeTo[D Float, S Number](d []D, s []S, c *Codec, dst, src *Array) {
+// what numpy computes for xarray's mask-and-scale. lut, if not nil,
+// holds the result for every 16-bit pattern (decodeTable).
+func decodeTo[D Float, S Number](d []D, s []S, c *Codec, dst, src *Array, lut []D) {
 	var m [2]S
 	nm := 0
 	for _, f := range c.Missing {
@@ -298,6 +335,12 @@ func decodeTo[D Float, S Number](d []D, s []S, c *Codec, dst, src *Array) {
 	newRows(dst.shape, dst.strides, src.strides).each([]int{dst.offset, src.offset}, func(o []int, n int, st []int) {
 		i, j := o[0], o[1]
 		switch {
+		case st[0] == 1 && st[1] == 1 && lut != nil:
+			dd, ss := d[i:i+n], s[j:j+n]
+			lut = lut[:1<<16]
+			for k, v := range ss {
+				dd[k] = lut[uint16(v)]
+			}
 		case st[0] == 1 && st[1] == 1 && nm == 0 && plain:
 			dd, ss := d[i:i+n], s[j:j+n]
 			for k, v := range ss {
@@ -460,26 +503,41 @@ func (p *Partial) AccumulateBytes(raw []byte, shape []int, origin ...int) error 
 	if origin == nil {
 		origin = make([]int, len(shape))
 	}
-	if len(origin) != len(shape) {
-		return fmt.Errorf("ndarray: %s: accumulate bytes: origin %v for shape %v: %w", p.op, origin, shape, ErrShape)
+	if len(origin) != len(shape) || len(shape) != len(p.g.shape) {
+		return fmt.Errorf("ndarray: %s: accumulate bytes: block %v at %v in region %v: %w", p.op, shape, origin, p.g.shape, ErrShape)
+	}
+	for i, o := range origin {
+		if o < 0 || o+shape[i] > p.g.shape[i] {
+			return fmt.Errorf("ndarray: %s: block %v at %v outside region %v (axis %d): %w", p.op, shape, origin, p.g.shape, i, ErrIndex)
+		}
 	}
 	if n == 0 {
 		return nil
 	}
+	if q, ok := p.impl.(*numPartial[int16, int64]); ok && q.accumulateRaw16(raw, shape, origin, isBig(p.codec.Order) != isBig(binary.NativeEndian)) {
+		q.addSeen(shape, origin)
+		return nil
+	}
+	// The variance merges each slab with Chan's update, which needs the
+	// counts of the slabs before it; the other reductions count the
+	// block once at the end.
+	moments := p.op == Var || p.op == Std
 	buf := Zeros(p.in, min(n, slabElems))
 	at := make([]int, len(shape))
-	var first error
 	eachSlab(shape, func(off int, sub, so []int) {
-		if first != nil {
-			return
-		}
 		m := sizeOf(sub)
 		b := &Array{dtype: p.in, shape: sub, strides: contiguousStrides(sub), data: buf.data}
 		decodeBytes(b, raw[off*es:(off+m)*es], p.codec.Order)
 		for i := range at {
 			at[i] = origin[i] + so[i]
 		}
-		first = p.Accumulate(b, at...)
+		p.impl.accumulate(b, at)
+		if moments {
+			p.impl.addSeen(sub, at)
+		}
 	})
-	return first
+	if !moments {
+		p.impl.addSeen(shape, origin)
+	}
+	return nil
 }

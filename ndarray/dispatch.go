@@ -32,8 +32,10 @@ type kernels interface {
 	// newPartial returns an empty partial aggregate of op over values of
 	// this dtype.
 	newPartial(op Op, g *geometry, opts ReduceOptions, missing []float64) (partial, error)
-	// decode fills dst (Float32 or Float64) from src (this dtype) under c.
-	decode(c *Codec, dst, src *Array)
+	// decoder returns the function that fills dst (of type dt, Float32
+	// or Float64) from src (this dtype) under c, prepared for n values in
+	// all (which decides whether a lookup table pays).
+	decoder(c *Codec, dt DType, n int) func(dst, src *Array)
 }
 
 func dispatch(dt DType) kernels {

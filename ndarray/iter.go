@@ -127,6 +127,30 @@ func (r rows) each(base []int, fn func(offs []int, n int, inner []int)) {
 	}
 }
 
+// eachTiled is each with the row axis cut into tiles of at most tile
+// elements, visited tile by tile: for every tile, all rows in the order
+// each visits them. An element's rows are thus visited in the same order
+// as by each, so per-element results are identical; but a reduction that
+// adds many rows into one row of accumulators keeps a tile of them in
+// cache instead of streaming the whole row of accumulators once per row.
+func (r rows) eachTiled(base []int, tile int, fn func(offs []int, n int, inner []int)) {
+	last := len(r.shape) - 1
+	if last < 1 || r.shape[last] <= tile {
+		r.each(base, fn)
+		return
+	}
+	n := r.shape[last]
+	sub := rows{shape: slices.Clone(r.shape), strides: r.strides}
+	b := slices.Clone(base)
+	for t := 0; t < n; t += tile {
+		sub.shape[last] = min(tile, n-t)
+		for k := range b {
+			b[k] = base[k] + t*r.strides[k][last]
+		}
+		sub.each(b, fn)
+	}
+}
+
 // count returns the number of rows each visits.
 func (r rows) count() int {
 	if len(r.shape) == 0 {

@@ -143,9 +143,20 @@ func newGeometry(shape, axes []int) (*geometry, error) {
 	return g, nil
 }
 
-// eachCell calls fn for the result cells that a block of the given shape
-// at origin (in region coordinates) covers.
-func (g *geometry) eachCell(shape, origin []int, fn func(c int)) {
+// coversAll reports whether a block of the given shape at origin covers
+// every result cell.
+func (g *geometry) coversAll(shape, origin []int) bool {
+	for i, d := range shape {
+		if !g.reduced[i] && (origin[i] != 0 || d != g.shape[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// addToCells adds k to dst at every result cell that a block of the given
+// shape at origin covers.
+func (g *geometry) addToCells(dst []int64, shape, origin []int, k int64) {
 	box := slices.Clone(shape)
 	base := 0
 	for i := range box {
@@ -157,7 +168,7 @@ func (g *geometry) eachCell(shape, origin []int, fn func(c int)) {
 	newRows(box, g.outStr).each([]int{base}, func(o []int, n int, s []int) {
 		c := o[0]
 		for range n {
-			fn(c)
+			dst[c] += k
 			c += s[0]
 		}
 	})
@@ -221,10 +232,14 @@ type Partial struct {
 
 // partial is the typed state behind a Partial.
 type partial interface {
+	// accumulate folds a block's values (and missing counts) in;
+	// addSeen then counts its elements. They are separate so that a
+	// block processed in slabs is counted once.
 	accumulate(x *Array, origin []int)
+	addSeen(shape, origin []int)
 	combine(q partial)
+	valid() []int64
 	result(out *Array, n []int64) error // n: the valid count per cell
-	counts() (seen, miss []int64)
 }
 
 // NewPartial returns an empty partial aggregate of op over a region of
@@ -298,6 +313,7 @@ func (p *Partial) Accumulate(x *Array, origin ...int) error {
 		return nil
 	}
 	p.impl.accumulate(x, origin)
+	p.impl.addSeen(x.shape, origin)
 	return nil
 }
 
@@ -333,14 +349,7 @@ func (p *Partial) Result() (*Array, error) {
 		work = Float64 // finalise in float64, round once at the end
 	}
 	out := Zeros(work, p.ResultShape()...)
-	seen, miss := p.impl.counts()
-	n := make([]int64, p.g.cells)
-	for c := range n {
-		n[c] = seen[c]
-		if miss != nil {
-			n[c] -= miss[c]
-		}
-	}
+	n := p.impl.valid()
 	if err := p.impl.result(out, n); err != nil {
 		return nil, fmt.Errorf("ndarray: %s of %s%v: %w", p.op, p.in, p.g.shape, err)
 	}

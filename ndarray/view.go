@@ -36,19 +36,19 @@ func (r Range) resolve(n int) (start, count, step int, err error) {
 		if stop <= start {
 			return start, 0, step, nil
 		}
-		return start, (stop - start + step - 1) / step, step, nil
+		return start, (stop-start-1)/step + 1, step, nil
 	}
 	if stop < -1 {
 		return 0, 0, 0, fmt.Errorf("stop %d below -1 with negative step: %w", stop, ErrIndex)
 	}
-	if start < 0 {
-		return 0, 0, 0, fmt.Errorf("start %d below 0: %w", start, ErrIndex)
+	if start < -1 {
+		return 0, 0, 0, fmt.Errorf("start %d below -1 with negative step: %w", start, ErrIndex)
 	}
 	start = min(start, n-1)
 	if start <= stop {
 		return 0, 0, step, nil
 	}
-	return start, (start - stop - step - 1) / -step, step, nil
+	return start, (start-stop-1)/-step + 1, step, nil
 }
 
 // Slice returns a view of a restricted to one Range per leading axis;
@@ -191,6 +191,9 @@ func (a *Array) BroadcastTo(shape ...int) (*Array, error) {
 	if len(a.shape) > nd {
 		return nil, fmt.Errorf("ndarray: broadcast %v to %v: fewer dimensions: %w", a.shape, shape, ErrShape)
 	}
+	if _, err := checkedSize(shape); err != nil {
+		return nil, fmt.Errorf("ndarray: broadcast %v to %v: %w", a.shape, shape, err)
+	}
 	v := &Array{dtype: a.dtype, shape: append([]int(nil), shape...), strides: make([]int, nd), offset: a.offset, data: a.data}
 	for i := range a.shape {
 		j := nd - len(a.shape) + i
@@ -230,6 +233,9 @@ func (a *Array) Reshape(shape ...int) (*Array, error) {
 		}
 		shape[infer] = size / n
 		n = size
+	}
+	if _, err := checkedSize(shape); err != nil {
+		return nil, fmt.Errorf("ndarray: reshape %v to %v: %w", a.shape, shape, err)
 	}
 	if n != size {
 		return nil, fmt.Errorf("ndarray: reshape %v (%d elements) to %v (%d): %w", a.shape, size, shape, n, ErrShape)

@@ -1,0 +1,53 @@
+# tessera: `make demo` and `make test` set up a fresh Debian machine
+# (root, Go 1.26) and run. See README.md.
+
+GO        ?= go
+# System packages the project needs. libnetcdf-dev (and pkg-config, which
+# cgo uses to find it) is the C library behind github.com/fhs/go-netcdf.
+APT_PACKAGES := libnetcdf-dev pkg-config netcdf-bin
+SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Packages whose tests exercise goroutines, run again under the race
+# detector. (ndarray has none yet; the scheduler issue adds its packages.)
+RACE_PKGS := ./ndarray/...
+
+.PHONY: all deps demo test vet fmt-check bench bench-micro clean
+
+all: test
+
+# deps installs the missing system packages; it does nothing when all are
+# present, so it is cheap to run before every target.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@$(GO) mod download
+
+demo: deps
+	$(GO) run ./examples/seasonal
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+test: deps vet fmt-check
+	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -race -short $(RACE_PKGS)
+
+# bench-micro runs the Go benchmarks beside the kernels, six times each,
+# in the format benchstat reads.
+bench-micro:
+	@mkdir -p bench/results
+	$(GO) test -run '^$$' -bench . -benchtime 20x -count 6 ./ndarray/... | tee bench/results/micro.txt
+
+bench: bench-micro
+
+clean:
+	$(GO) clean -testcache

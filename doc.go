@@ -1,0 +1,12 @@
+// Package tessera is the root of the tessera module: labeled, chunked,
+// out-of-core N-dimensional arrays for Go, and a command-line tool for
+// seasonal statistics of netCDF files.
+//
+// The library lives in subpackages, layered from the bottom up (see
+// docs/ARCHITECTURE.md):
+//
+//   - ndarray: dense N-d arrays, dtypes, views and fast, exact kernels
+//
+// This package holds no code; its tests state the dependency policy
+// between the subpackages.
+package tessera

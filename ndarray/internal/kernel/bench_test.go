@@ -1,0 +1,98 @@
+package kernel
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/floats"
+)
+
+// Kernel benchmarks over sizes from cache-resident to memory-bound, with
+// gonum's assembly float64 sum as the baseline of the same run:
+//
+//	go test -run '^$' -bench . ./ndarray/internal/kernel/
+
+var benchSizes = []struct {
+	name string
+	n    int
+}{{"4K", 4 << 10}, {"256K", 256 << 10}, {"32M", 32 << 20}}
+
+var sinkF float64
+
+func benchData(n int) []float64 {
+	r := rand.New(rand.NewPCG(1, 2))
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = 250 + 50*r.Float64()
+	}
+	return x
+}
+
+func BenchmarkSumFloat64(b *testing.B) {
+	for _, sz := range benchSizes {
+		x := benchData(sz.n)
+		b.Run("kernel/"+sz.name, func(b *testing.B) {
+			b.SetBytes(int64(8 * sz.n))
+			for b.Loop() {
+				s, _ := Sum[float64](x, 0, 1, len(x), Missing[float64]{})
+				sinkF += s
+			}
+		})
+		b.Run("gonum/"+sz.name, func(b *testing.B) {
+			b.SetBytes(int64(8 * sz.n))
+			for b.Loop() {
+				sinkF += floats.Sum(x)
+			}
+		})
+	}
+}
+
+func BenchmarkSumFloat32(b *testing.B) {
+	for _, sz := range benchSizes {
+		x64 := benchData(sz.n)
+		x := make([]float32, len(x64))
+		for i, v := range x64 {
+			x[i] = float32(v)
+		}
+		for _, skip := range []bool{false, true} {
+			name := "plain/"
+			if skip {
+				name = "skipnan/"
+			}
+			b.Run(name+sz.name, func(b *testing.B) {
+				b.SetBytes(int64(4 * sz.n))
+				for b.Loop() {
+					s, _ := Sum[float64](x, 0, 1, len(x), Missing[float32]{NaN: skip})
+					sinkF += s
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkAddTo is the time-mean kernel: a row of float32 values added
+// into a row of float64 accumulators (256x512 cells, an ERA grid).
+func BenchmarkAddTo(b *testing.B) {
+	const cells = 256 * 512
+	x64 := benchData(cells * 64)
+	x := make([]float32, len(x64))
+	for i, v := range x64 {
+		x[i] = float32(v)
+	}
+	acc := make([]float64, cells)
+	miss := make([]int64, cells)
+	for _, skip := range []bool{false, true} {
+		name := "plain"
+		if skip {
+			name = "skipnan"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(4 * len(x)))
+			for b.Loop() {
+				for t := 0; t < len(x); t += cells {
+					AddTo(acc, miss, 0, 1, x, t, 1, cells, Missing[float32]{NaN: skip})
+				}
+			}
+		})
+	}
+}
