@@ -69,9 +69,7 @@ func Zeros(dt DType, shape ...int) *Array {
 // to dt as Set converts. It panics as Zeros does.
 func Full(dt DType, v float64, shape ...int) *Array {
 	a := Zeros(dt, shape...)
-	if lo, hi := limits(dt); dt.IsInteger() && (math.IsNaN(v) || math.Trunc(v) < lo || math.Trunc(v) >= hi+1) {
-		panic(fmt.Sprintf("ndarray: full: %v does not fit %s", v, dt))
-	}
+	mustFit("full", dt, v)
 	dispatch(dt).fill(a.data, v)
 	return a
 }
@@ -110,11 +108,17 @@ func Arange(dt DType, start, stop, step float64) *Array {
 	if step == 0 || math.IsNaN(step) || math.IsInf(step, 0) {
 		panic(fmt.Sprintf("ndarray: arange: invalid step %v", step))
 	}
-	n := int(math.Max(0, math.Ceil((stop-start)/step)))
+	f := math.Max(0, math.Ceil((stop-start)/step))
+	if math.IsNaN(f) || f > MaxElements {
+		panic(fmt.Sprintf("ndarray: arange: %v to %v by %v is not a finite range", start, stop, step))
+	}
+	n := int(f)
 	a := Zeros(dt, n)
 	k := dispatch(dt)
 	for i := range n {
-		k.set(a.data, i, start+float64(i)*step)
+		v := start + float64(i)*step
+		mustFit("arange", dt, v)
+		k.set(a.data, i, v)
 	}
 	return a
 }
@@ -132,9 +136,19 @@ func Linspace(dt DType, start, stop float64, n int) *Array {
 		if i == n-1 && n > 1 {
 			v = stop
 		}
+		mustFit("linspace", dt, v)
 		k.set(a.data, i, v)
 	}
 	return a
+}
+
+// mustFit panics if v cannot be stored in dt (NaN or out of range for an
+// integer type): the conversion would otherwise be Go's
+// implementation-defined one.
+func mustFit(op string, dt DType, v float64) {
+	if lo, hi := limits(dt); dt.IsInteger() && (math.IsNaN(v) || math.Trunc(v) < lo || math.Trunc(v) >= hi+1) {
+		panic(fmt.Sprintf("ndarray: %s: %v does not fit %s", op, v, dt))
+	}
 }
 
 // checkedSize returns the number of elements of shape, or an error if a
@@ -268,11 +282,7 @@ func (a *Array) At(idx ...int) float64 {
 // out of range panics, as does a bad index). The change is seen by every
 // view of the same data.
 func (a *Array) Set(v float64, idx ...int) {
-	if a.dtype.IsInteger() {
-		if lo, hi := limits(a.dtype); math.IsNaN(v) || math.Trunc(v) < lo || math.Trunc(v) >= hi+1 {
-			panic(fmt.Sprintf("ndarray: set: %v does not fit %s", v, a.dtype))
-		}
-	}
+	mustFit("set", a.dtype, v)
 	dispatch(a.dtype).set(a.data, a.index(idx), v)
 }
 

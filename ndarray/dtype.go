@@ -198,8 +198,8 @@ func Promote(a, b DType) DType {
 }
 
 // floatOf is the floating type that float-valued functions of d (mean,
-// sqrt, true division) return: d itself for floats, Float32 for nothing
-// else: integers and bool give Float64, as numpy does.
+// sqrt, true division) return: d itself for floats, Float64 for integers
+// and bool, as numpy does.
 func floatOf(d DType) DType {
 	if d.IsFloat() {
 		return d

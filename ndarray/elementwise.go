@@ -88,7 +88,7 @@ func (op UnaryOp) String() string {
 // Integer arithmetic wraps on overflow, as numpy's does.
 func Binary(op BinaryOp, a, b *Array) (*Array, error) {
 	if op < AddOp || op > OrOp {
-		return nil, fmt.Errorf("ndarray: %w: %v", ErrDType, op)
+		return nil, fmt.Errorf("ndarray: %w: %v", ErrOp, op)
 	}
 	shape, err := BroadcastShapes(a.shape, b.shape)
 	if err != nil {
@@ -104,8 +104,8 @@ func Binary(op BinaryOp, a, b *Array) (*Array, error) {
 		}
 	default:
 		if ct == Bool {
-			// numpy adds booleans as integers; so do we, in the
-			// narrowest type that holds the result.
+			// Arithmetic on booleans counts them, in Int64 (numpy
+			// keeps bool for some operations and refuses others).
 			ct = Int64
 		}
 	}
@@ -113,7 +113,10 @@ func Binary(op BinaryOp, a, b *Array) (*Array, error) {
 	if err != nil {
 		return nil, err
 	}
-	dst := Zeros(ct, shape...)
+	dst, err := New(ct, shape...)
+	if err != nil {
+		return nil, fmt.Errorf("ndarray: %s: %w", op, err)
+	}
 	if err := dispatch(ct).binary(op, dst, x, y); err != nil {
 		return nil, fmt.Errorf("ndarray: %s of %s and %s: %w", op, a.dtype, b.dtype, err)
 	}
@@ -200,7 +203,7 @@ func ScalarBinary(op BinaryOp, s float64, a *Array) (*Array, error) {
 // Binary does.
 func Compare(op CompareOp, a, b *Array) (*Array, error) {
 	if op < EqualOp || op > GreaterEqualOp {
-		return nil, fmt.Errorf("ndarray: %w: %v", ErrDType, op)
+		return nil, fmt.Errorf("ndarray: %w: %v", ErrOp, op)
 	}
 	shape, err := BroadcastShapes(a.shape, b.shape)
 	if err != nil {
@@ -211,7 +214,10 @@ func Compare(op CompareOp, a, b *Array) (*Array, error) {
 	if err != nil {
 		return nil, err
 	}
-	dst := Zeros(Bool, shape...)
+	dst, err := New(Bool, shape...)
+	if err != nil {
+		return nil, fmt.Errorf("ndarray: %s: %w", op, err)
+	}
 	dispatch(ct).compare(op, dst, x, y)
 	return dst, nil
 }
@@ -228,7 +234,7 @@ func CompareScalar(op CompareOp, a *Array, s float64) (*Array, error) {
 // Unary returns op applied to every element of a, as a new array.
 func Unary(op UnaryOp, a *Array) (*Array, error) {
 	if op < AbsOp || op > NotOp {
-		return nil, fmt.Errorf("ndarray: %w: %v", ErrDType, op)
+		return nil, fmt.Errorf("ndarray: %w: %v", ErrOp, op)
 	}
 	in, out := a.dtype, a.dtype
 	switch op {
@@ -279,7 +285,10 @@ func Where(cond, a, b *Array) (*Array, error) {
 	if err != nil {
 		return nil, err
 	}
-	dst := Zeros(ct, shape...)
+	dst, err := New(ct, shape...)
+	if err != nil {
+		return nil, fmt.Errorf("ndarray: where: %w", err)
+	}
 	dispatch(ct).where(dst, c, x, y)
 	return dst, nil
 }

@@ -23,6 +23,9 @@ var (
 	// ErrRange reports a value that does not fit the target type, for
 	// example NaN or 1e10 converted to int32.
 	ErrRange = errors.New("value out of range")
+	// ErrOp reports an operation code that is not one of the defined
+	// BinaryOp, CompareOp, UnaryOp or Op values.
+	ErrOp = errors.New("unknown operation")
 	// ErrSize reports a shape whose element count overflows int or
 	// exceeds MaxElements.
 	ErrSize = errors.New("array too large")

@@ -251,7 +251,7 @@ func NewPartial(op Op, dt DType, shape []int, axes []int, opts ReduceOptions) (*
 
 func newPartial(op Op, dt DType, shape []int, axes []int, opts ReduceOptions, c *Codec) (*Partial, error) {
 	if op < Sum || op > All {
-		return nil, fmt.Errorf("ndarray: reduce: unknown %v", op)
+		return nil, fmt.Errorf("ndarray: reduce: %w: %v", ErrOp, op)
 	}
 	if !dt.Valid() {
 		return nil, fmt.Errorf("ndarray: %s: %w: %v", op, ErrDType, dt)
