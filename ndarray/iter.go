@@ -151,6 +151,44 @@ func (r rows) eachTiled(base []int, tile int, fn func(offs []int, n int, inner [
 	}
 }
 
+// eachGroup is eachTiled for reductions that add rows into rows of
+// accumulators: when consecutive rows along the second innermost axis
+// go to the same accumulators (operand acc has stride 0 there), up to
+// four of them are handed to fn at once, as k rows whose starts in
+// operand 0 are rstride apart. Each accumulator still receives its rows
+// in the order each visits them; without such an axis fn gets one row at
+// a time (k = 1).
+func (r rows) eachGroup(base []int, acc, tile int, fn func(offs []int, n int, inner []int, k, rstride int)) {
+	last := len(r.shape) - 1
+	if last < 1 || r.strides[acc][last-1] != 0 {
+		r.eachTiled(base, tile, func(o []int, n int, in []int) { fn(o, n, in, 1, 0) })
+		return
+	}
+	n, g := r.shape[last], r.shape[last-1]
+	inner := make([]int, len(r.strides))
+	gs := make([]int, len(r.strides))
+	for k := range r.strides {
+		inner[k] = r.strides[k][last]
+		gs[k] = r.strides[k][last-1]
+	}
+	// One "row" of length 1 per index of the outer axes.
+	outer := rows{shape: append(slices.Clone(r.shape[:last-1]), 1), strides: make([][]int, len(r.strides))}
+	for k := range r.strides {
+		outer.strides[k] = append(slices.Clone(r.strides[k][:last-1]), 0)
+	}
+	offs := make([]int, len(base))
+	outer.each(base, func(o []int, _ int, _ []int) {
+		for t := 0; t < n; t += tile {
+			for j := 0; j < g; j += 4 {
+				for k := range offs {
+					offs[k] = o[k] + j*gs[k] + t*inner[k]
+				}
+				fn(offs, min(tile, n-t), inner, min(4, g-j), gs[0])
+			}
+		}
+	})
+}
+
 // count returns the number of rows each visits.
 func (r rows) count() int {
 	if len(r.shape) == 0 {

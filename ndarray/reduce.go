@@ -239,6 +239,7 @@ type partial interface {
 	addSeen(shape, origin []int)
 	combine(q partial)
 	valid() []int64
+	nbytes() int
 	result(out *Array, n []int64) error // n: the valid count per cell
 }
 
@@ -286,6 +287,10 @@ func (p *Partial) Shape() []int { return slices.Clone(p.g.shape) }
 
 // ResultShape returns the shape Result returns.
 func (p *Partial) ResultShape() []int { return p.g.resultShape(p.opts.KeepDims) }
+
+// Nbytes returns the approximate memory the partial's state holds, for
+// schedulers that account for memory.
+func (p *Partial) Nbytes() int { return p.impl.nbytes() }
 
 // Accumulate folds the block x, whose first element sits at origin in
 // the region (all zeros when origin is omitted), into p. x must have p's

@@ -149,33 +149,56 @@ func Sum[A Acc, T Number](x []T, xi, xs, n int, m Missing[T]) (s A, skipped int6
 	for len(x) > 0 {
 		b := x[:min(len(x), sumBlock)]
 		x = x[len(b):]
-		switch {
-		case m.Fill:
-			var t A
-			f1, f2 := m.F1, m.F2
-			for _, v := range b {
-				if v != v || v == f1 || v == f2 {
-					skipped++
-					continue
-				}
-				t += A(v)
-			}
+		if m.NaN || m.Fill {
+			t, k := sumSkip[A](b, m)
 			s += t
-		case m.NaN:
-			var t A
-			for _, v := range b {
-				if v != v {
-					skipped++
-					continue
-				}
-				t += A(v)
-			}
-			s += t
-		default:
-			s += sumContiguous[A](b)
+			skipped += k
+			continue
 		}
+		s += sumContiguous[A](b)
 	}
 	return s, skipped
+}
+
+// sumSkip is Sum's contiguous loop for a Missing that skips something: four
+// partial sums, and one test per four values on the common path (the sum
+// of four floats is NaN if any of them is; a fill value needs its own
+// comparisons); a group that may hold a missing value is summed one value
+// at a time.
+func sumSkip[A Acc, T Number](x []T, m Missing[T]) (s A, skipped int64) {
+	var s0, s1, s2, s3 A
+	f1, f2 := m.F1, m.F2
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		v := x[i : i+4 : i+4]
+		var suspect bool
+		if m.Fill {
+			suspect = v[0] == f1 || v[1] == f1 || v[2] == f1 || v[3] == f1 ||
+				v[0] == f2 || v[1] == f2 || v[2] == f2 || v[3] == f2
+		}
+		if t := v[0] + v[1] + v[2] + v[3]; suspect || t != t {
+			for _, u := range v {
+				if m.is(u) {
+					skipped++
+				} else {
+					s0 += A(u)
+				}
+			}
+			continue
+		}
+		s0 += A(v[0])
+		s1 += A(v[1])
+		s2 += A(v[2])
+		s3 += A(v[3])
+	}
+	for _, u := range x[i:] {
+		if m.is(u) {
+			skipped++
+		} else {
+			s0 += A(u)
+		}
+	}
+	return (s0 + s1) + (s2 + s3), skipped
 }
 
 // sumContiguous returns the sum of x with eight independent partial sums.
@@ -376,4 +399,114 @@ func isFloat[T Number]() bool {
 		return true
 	}
 	return false
+}
+
+// AddRowsTo adds k rows of n contiguous values (1 <= k <= 4; row j starts
+// at x[xi+j*xr]) into one contiguous row of accumulators, skipping and
+// counting missing values:
+//
+//	for i := range n { for j := range k { ...AddTo of x[xi+j*xr+i] into acc[ai+i]... } }
+//
+// The k values of an accumulator are summed first, (x0 + x1) + (x2 + x3),
+// so the accumulators are read and written once per k rows: the inner
+// loop of a reduction over a leading axis (a time mean) is bound by
+// reading x rather than by the accumulators' traffic.
+func AddRowsTo[A Acc, T Number](acc []A, miss []int64, ai int, x []T, xi, xr, k, n int, m Missing[T]) {
+	if k < 4 || n == 0 {
+		for j := range k {
+			AddTo(acc, miss, ai, 1, x, xi+j*xr, 1, n, m)
+		}
+		return
+	}
+	a := acc[ai : ai+n]
+	x0, x1, x2, x3 := x[xi:xi+n], x[xi+xr:xi+xr+n], x[xi+2*xr:xi+2*xr+n], x[xi+3*xr:xi+3*xr+n]
+	if !m.NaN && !m.Fill {
+		if a, ok := any(a).([]float64); ok {
+			if x0, ok := any(x0).([]float32); ok {
+				add4Float32(a, x0, any(x1).([]float32), any(x2).([]float32), any(x3).([]float32))
+				return
+			}
+		}
+		x1, x2, x3 = x1[:len(x0)], x2[:len(x0)], x3[:len(x0)]
+		a = a[:len(x0)]
+		for i, v0 := range x0 {
+			a[i] += (A(v0) + A(x1[i])) + (A(x2[i]) + A(x3[i]))
+		}
+		return
+	}
+	ms := miss[ai : ai+n]
+	x1, x2, x3 = x1[:len(x0)], x2[:len(x0)], x3[:len(x0)]
+	a, ms = a[:len(x0)], ms[:len(x0)]
+	f1, f2 := m.F1, m.F2
+	for i, v0 := range x0 {
+		v1, v2, v3 := x1[i], x2[i], x3[i]
+		suspect := m.Fill && (v0 == f1 || v1 == f1 || v2 == f1 || v3 == f1 || v0 == f2 || v1 == f2 || v2 == f2 || v3 == f2)
+		if t := v0 + v1 + v2 + v3; suspect || t != t {
+			for _, v := range [4]T{v0, v1, v2, v3} {
+				if m.is(v) {
+					ms[i]++
+				} else {
+					a[i] += A(v)
+				}
+			}
+			continue
+		}
+		a[i] += (A(v0) + A(v1)) + (A(v2) + A(v3))
+	}
+}
+
+func add4Float32(a []float64, x0, x1, x2, x3 []float32) {
+	x1, x2, x3 = x1[:len(x0)], x2[:len(x0)], x3[:len(x0)]
+	a = a[:len(x0)]
+	for i, v := range x0 {
+		a[i] += (float64(v) + float64(x1[i])) + (float64(x2[i]) + float64(x3[i]))
+	}
+}
+
+// AddRowsToRaw16 is AddRowsTo for rows of raw 16-bit integers (see
+// AddToRaw16): k rows of n values, row j starting at value xi+j*xr of
+// raw, added into acc[ai:ai+n].
+func AddRowsToRaw16(acc, miss []int64, ai int, raw []byte, xi, xr, k, n int, swap bool, m Missing[int16]) {
+	if k < 4 || n == 0 || (m.Fill && m.F1 != m.F2) {
+		for j := range k {
+			AddToRaw16(acc, miss, ai, raw[2*(xi+j*xr):], n, swap, m)
+		}
+		return
+	}
+	a := acc[ai : ai+n]
+	u := uint16s(raw)
+	u0, u1, u2, u3 := u[xi:xi+n], u[xi+xr:xi+xr+n], u[xi+2*xr:xi+2*xr+n], u[xi+3*xr:xi+3*xr+n]
+	u1, u2, u3, a = u1[:len(u0)], u2[:len(u0)], u3[:len(u0)], a[:len(u0)]
+	dec := func(r uint16) int64 {
+		if swap {
+			r = bits.ReverseBytes16(r)
+		}
+		return int64(int16(r))
+	}
+	if !m.Fill {
+		for i, r0 := range u0 {
+			a[i] += (dec(r0) + dec(u1[i])) + (dec(u2[i]) + dec(u3[i]))
+		}
+		return
+	}
+	f := uint16(m.F1)
+	if swap {
+		f = bits.ReverseBytes16(f)
+	}
+	ms := miss[ai : ai+n]
+	ms = ms[:len(u0)]
+	for i, r0 := range u0 {
+		r1, r2, r3 := u1[i], u2[i], u3[i]
+		if r0 == f || r1 == f || r2 == f || r3 == f {
+			for _, r := range [4]uint16{r0, r1, r2, r3} {
+				if r == f {
+					ms[i]++
+				} else {
+					a[i] += dec(r)
+				}
+			}
+			continue
+		}
+		a[i] += (dec(r0) + dec(r1)) + (dec(r2) + dec(r3))
+	}
 }
