@@ -7,8 +7,8 @@ GO        ?= go
 APT_PACKAGES := libnetcdf-dev pkg-config netcdf-bin
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Packages whose tests exercise goroutines, run again under the race
-# detector. (ndarray has none yet; the scheduler issue adds its packages.)
-RACE_PKGS := ./ndarray/...
+# detector.
+RACE_PKGS := ./ndarray/... ./graph/... ./scheduler/... ./chunk/...
 
 .PHONY: all deps demo test vet fmt-check bench bench-micro clean
 

@@ -1,0 +1,236 @@
+package chunk
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"github.com/tesseradata/tessera/graph"
+	"github.com/tesseradata/tessera/ndarray"
+)
+
+// Array is a lazy chunked N-dimensional array: a dtype, a shape, a
+// chunking, and the graph layer that computes each block as an
+// *ndarray.Array. Arrays are immutable values; every operation returns a
+// new Array whose layer extends its inputs' layers. Nothing is computed
+// until Compute, Persist or Blocks.
+type Array struct {
+	dtype  ndarray.DType
+	shape  []int
+	chunks Chunks
+	layer  *graph.Layer
+	// decoded is set when the array is Decode(src, codec): reductions
+	// then fold src's raw blocks with codec's exact packed kernels
+	// instead of decoding them.
+	decoded *decoded
+}
+
+type decoded struct {
+	src   *Array
+	codec *ndarray.Codec
+}
+
+// DType returns the element type.
+func (a *Array) DType() ndarray.DType { return a.dtype }
+
+// Shape returns a copy of the shape.
+func (a *Array) Shape() []int { return slices.Clone(a.shape) }
+
+// NDim returns the number of dimensions.
+func (a *Array) NDim() int { return len(a.shape) }
+
+// Size returns the number of elements.
+func (a *Array) Size() int {
+	n := 1
+	for _, d := range a.shape {
+		n *= d
+	}
+	return n
+}
+
+// Chunks returns a copy of the chunking.
+func (a *Array) Chunks() Chunks { return a.chunks.Clone() }
+
+// Layer returns the graph layer that computes the blocks (for drawing and
+// for packages that build graphs of their own).
+func (a *Array) Layer() *graph.Layer { return a.layer }
+
+// Nbytes returns the decoded size of the whole array in bytes.
+func (a *Array) Nbytes() int64 { return int64(a.Size()) * int64(a.dtype.Size()) }
+
+// String describes the array without computing it:
+// "chunk.Array<float32>[1460 256 512] chunks ((124 x 11, 96), (256), (512)) layer mean".
+func (a *Array) String() string {
+	return fmt.Sprintf("chunk.Array<%s>%v chunks %s layer %s", a.dtype, a.shape, a.chunks, a.layer.Name())
+}
+
+// blockBytes returns the decoded bytes of block b of a chunking.
+func blockBytes(dt ndarray.DType, c Chunks, b []int) int64 {
+	n := int64(dt.Size())
+	for ax, i := range b {
+		n *= int64(c[ax][i])
+	}
+	return n
+}
+
+// Loader computes one block of a source: the part of the array of the
+// given shape that starts at start. It may report the bytes it read with
+// x.AddRead. It is called from several goroutines at once.
+type Loader func(x *graph.Exec, start, shape []int) (*ndarray.Array, error)
+
+// Source describes an array whose blocks come from outside the graph.
+type Source struct {
+	// Name names the layer in errors, statistics and drawings
+	// ("read-t2m").
+	Name   string
+	DType  ndarray.DType
+	Shape  []int
+	Chunks Chunks // nil: Auto
+	Load   Loader
+	// Key identifies the data and its state (a file's path, size,
+	// modification time and variable). Two sources with the same Key
+	// and chunks are one layer, and their blocks are cached under it
+	// when the run has a cache. Empty: the source is unique and its
+	// blocks are not cached.
+	Key string
+}
+
+var uniq atomic.Uint64
+
+// token returns a string no other call returns, for the identity of
+// operations that carry a Go function (which cannot be compared).
+func token() string { return fmt.Sprintf("#%d", uniq.Add(1)) }
+
+// FromSource returns the lazy array s describes.
+func FromSource(s Source) (*Array, error) {
+	if s.Load == nil {
+		return nil, fmt.Errorf("chunk: source %q has no loader", s.Name)
+	}
+	if !s.DType.Valid() {
+		return nil, fmt.Errorf("chunk: source %q: %w: %v", s.Name, ndarray.ErrDType, s.DType)
+	}
+	for i, d := range s.Shape {
+		if d < 0 {
+			return nil, fmt.Errorf("chunk: source %q: dimension %d has negative length %d", s.Name, i, d)
+		}
+	}
+	c := s.Chunks
+	if c == nil {
+		c = Auto(s.Shape, s.DType.Size(), 0)
+	}
+	if err := c.Check(s.Shape); err != nil {
+		return nil, fmt.Errorf("chunk: source %q: %w", s.Name, err)
+	}
+	key := s.Key
+	if key == "" {
+		key = token()
+	}
+	name := s.Name
+	if name == "" {
+		name = "source"
+	}
+	c = c.Clone()
+	dt, load := s.DType, s.Load
+	spec := graph.Spec{
+		Op:   fmt.Sprintf("source:%s:%s:%v:%s", key, dt, s.Shape, c),
+		Name: name, Kind: graph.Root, Grid: c.Grid(),
+		Func: func(b []int) graph.TaskFunc {
+			start, shape := c.Block(b)
+			return func(x *graph.Exec, _ []any) (any, error) {
+				v, err := load(x, start, shape)
+				if err != nil {
+					return nil, err
+				}
+				if v.DType() != dt || !slices.Equal(v.Shape(), shape) {
+					return nil, fmt.Errorf("chunk: loader of %s returned %s%v for a block of %s%v", name, v.DType(), v.Shape(), dt, shape)
+				}
+				return v, nil
+			}
+		},
+		Bytes: func(b []int) int64 { return blockBytes(dt, c, b) },
+	}
+	if s.Key != "" {
+		spec.CacheKey = func(b []int) string { return s.Key + "/" + graph.BlockName(name, b) }
+	}
+	return &Array{dtype: dt, shape: slices.Clone(s.Shape), chunks: c, layer: graph.NewLayer(spec)}, nil
+}
+
+// FromArray returns a chunked view of an in-memory array; its blocks are
+// views of a, not copies (a must not change while the Array is in use).
+// Nil chunks means Auto.
+func FromArray(a *ndarray.Array, c Chunks) (*Array, error) {
+	shape := a.Shape()
+	if c == nil {
+		c = Auto(shape, a.DType().Size(), 0)
+	}
+	if err := c.Check(shape); err != nil {
+		return nil, err
+	}
+	c = c.Clone()
+	dt := a.DType()
+	layer := graph.NewLayer(graph.Spec{
+		Op:   fmt.Sprintf("array:%p:%s", a, c),
+		Name: "array", Kind: graph.Root, Grid: c.Grid(),
+		Func: func(b []int) graph.TaskFunc {
+			start, bs := c.Block(b)
+			return func(*graph.Exec, []any) (any, error) {
+				r := make([]ndarray.Range, len(start))
+				for i := range r {
+					r[i] = ndarray.Range{Start: start[i], Stop: start[i] + bs[i], Step: 1}
+				}
+				return a.Slice(r...)
+			}
+		},
+		// A block is a view: running the task allocates nothing.
+	})
+	return &Array{dtype: dt, shape: shape, chunks: c, layer: layer}, nil
+}
+
+// blockwise returns an array of the given dtype and chunks whose block b
+// is f applied to the block b of each input (inputs' grids equal, or 1
+// along an axis to broadcast). op identifies the operation for layer
+// identity; bytes is the projected size of an output block (nil: its
+// decoded size).
+func blockwise(op, name string, dt ndarray.DType, c Chunks, inputs []*Array,
+	f func(b []int, in []*ndarray.Array) (*ndarray.Array, error)) *Array {
+	layers := make([]*graph.Layer, len(inputs))
+	for i, in := range inputs {
+		layers[i] = in.layer
+	}
+	layer := graph.NewLayer(graph.Spec{
+		Op: op, Name: name, Kind: graph.Compute, Grid: c.Grid(), Inputs: layers,
+		Func: func(b []int) graph.TaskFunc {
+			b = slices.Clone(b)
+			return func(_ *graph.Exec, in []any) (any, error) {
+				arrs := make([]*ndarray.Array, len(in))
+				for i, v := range in {
+					arrs[i] = v.(*ndarray.Array)
+				}
+				return f(b, arrs)
+			}
+		},
+		Bytes: func(b []int) int64 { return blockBytes(dt, c, b) },
+	})
+	return &Array{dtype: dt, shape: c.shape(), chunks: c, layer: layer}
+}
+
+// shape returns the shape a chunking covers.
+func (c Chunks) shape() []int {
+	s := make([]int, len(c))
+	for i, d := range c {
+		for _, n := range d {
+			s[i] += n
+		}
+	}
+	return s
+}
+
+// describe lists the arrays for error messages.
+func describe(arrs []*Array) string {
+	parts := make([]string, len(arrs))
+	for i, a := range arrs {
+		parts[i] = fmt.Sprintf("%s%v", a.dtype, a.shape)
+	}
+	return strings.Join(parts, ", ")
+}
