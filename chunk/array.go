@@ -131,12 +131,13 @@ func FromSource(s Source) (*Array, error) {
 		name = "source"
 	}
 	c = c.Clone()
+	lay := newLayout(c)
 	dt, load := s.DType, s.Load
 	spec := graph.Spec{
 		Op:   fmt.Sprintf("source:%s:%s:%v:%s", key, dt, s.Shape, c),
 		Name: name, Kind: graph.Root, Grid: c.Grid(),
 		Func: func(b []int) graph.TaskFunc {
-			start, shape := c.Block(b)
+			start, shape := lay.block(b)
 			return func(x *graph.Exec, _ []any) (any, error) {
 				v, err := load(x, start, shape)
 				if err != nil {
@@ -168,12 +169,13 @@ func FromArray(a *ndarray.Array, c Chunks) (*Array, error) {
 		return nil, err
 	}
 	c = c.Clone()
+	lay := newLayout(c)
 	dt := a.DType()
 	layer := graph.NewLayer(graph.Spec{
 		Op:   fmt.Sprintf("array:%p:%s", a, c),
 		Name: "array", Kind: graph.Root, Grid: c.Grid(),
 		Func: func(b []int) graph.TaskFunc {
-			start, bs := c.Block(b)
+			start, bs := lay.block(b)
 			return func(*graph.Exec, []any) (any, error) {
 				r := make([]ndarray.Range, len(start))
 				for i := range r {

@@ -127,15 +127,35 @@ func (c Chunks) Offsets(axis int) []int {
 	return off
 }
 
-// Block returns the start and shape of the block at index block.
+// Block returns the start and shape of the block at index block. It
+// takes time proportional to the block index; code that locates many
+// blocks uses a layout.
 func (c Chunks) Block(block []int) (start, shape []int) {
-	start = make([]int, len(c))
-	shape = make([]int, len(c))
-	for ax, d := range c {
-		for _, n := range d[:block[ax]] {
-			start[ax] += n
-		}
-		shape[ax] = d[block[ax]]
+	return newLayout(c).block(block)
+}
+
+// layout is a chunking with the offsets of its blocks precomputed, to
+// locate blocks in constant time.
+type layout struct {
+	c   Chunks
+	off [][]int // per axis: Offsets(axis)
+}
+
+func newLayout(c Chunks) layout {
+	l := layout{c: c, off: make([][]int, len(c))}
+	for ax := range c {
+		l.off[ax] = c.Offsets(ax)
+	}
+	return l
+}
+
+// block returns the start and shape of the block at index b.
+func (l layout) block(b []int) (start, shape []int) {
+	start = make([]int, len(l.c))
+	shape = make([]int, len(l.c))
+	for ax, i := range b {
+		start[ax] = l.off[ax][i]
+		shape[ax] = l.c[ax][i]
 	}
 	return start, shape
 }

@@ -95,9 +95,9 @@ func Compute(ctx context.Context, opts Options, arrays ...*Array) ([]*ndarray.Ar
 			return nil, fmt.Errorf("chunk: compute: %w", err)
 		}
 		out[i] = dst
-		c := a.chunks
+		lay := newLayout(a.chunks)
 		sinks[i] = sink(a, func(index []int, block *ndarray.Array) error {
-			start, shape := c.Block(index)
+			start, shape := lay.block(index)
 			r := make([]ndarray.Range, len(start))
 			for ax := range r {
 				r[ax] = ndarray.Range{Start: start[ax], Stop: start[ax] + shape[ax], Step: 1}

@@ -240,12 +240,13 @@ func MapBlocks(name string, dt ndarray.DType, c Chunks, f func(block *ndarray.Ar
 		return nil, fmt.Errorf("chunk: map blocks %s: chunks %s do not have the block grid of %s", name, c, a.chunks)
 	}
 	c = c.Clone()
+	lay := newLayout(c)
 	return blockwise("map-blocks:"+token(), name, dt, c, []*Array{a}, func(b []int, in []*ndarray.Array) (*ndarray.Array, error) {
 		r, err := f(in[0], b)
 		if err != nil {
 			return nil, err
 		}
-		if _, want := c.Block(b); r.DType() != dt || !slices.Equal(r.Shape(), want) {
+		if _, want := lay.block(b); r.DType() != dt || !slices.Equal(r.Shape(), want) {
 			return nil, fmt.Errorf("chunk: map blocks %s returned %s%v for block %v, declared %s%v", name, r.DType(), r.Shape(), b, dt, want)
 		}
 		return r, nil

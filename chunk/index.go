@@ -251,6 +251,7 @@ func (a *Array) Rechunk(c Chunks) (*Array, error) {
 		}
 	}
 	dt := a.dtype
+	outLay, inLay := newLayout(c), newLayout(a.chunks)
 	layer := graph.NewLayer(graph.Spec{
 		Op: "rechunk:" + c.String(), Name: "rechunk", Kind: graph.Compute, Grid: c.Grid(),
 		Inputs: []*graph.Layer{a.layer},
@@ -261,7 +262,7 @@ func (a *Array) Rechunk(c Chunks) (*Array, error) {
 		Func: func(o []int) graph.TaskFunc {
 			o = slices.Clone(o)
 			return func(_ *graph.Exec, in []any) (any, error) {
-				start, shape := c.Block(o)
+				start, shape := outLay.block(o)
 				dst := ndarray.Zeros(dt, shape...)
 				k := 0
 				var err error
@@ -271,7 +272,7 @@ func (a *Array) Rechunk(c Chunks) (*Array, error) {
 					}
 					src := in[k].(*ndarray.Array)
 					k++
-					bstart, bshape := a.chunks.Block(b)
+					bstart, bshape := inLay.block(b)
 					sr := make([]ndarray.Range, nd) // overlap within src
 					dr := make([]ndarray.Range, nd) // overlap within dst
 					for ax := range nd {

@@ -92,8 +92,9 @@ func Reduce(op ndarray.Op, a *Array, opts ndarray.ReduceOptions, axes ...int) (*
 		out = Chunks{}
 	}
 	inChunks := src.chunks
+	inLay := newLayout(inChunks)
 	regionOf := func(inBlock []int) (region, origin []int) {
-		start, shape := inChunks.Block(inBlock)
+		start, shape := inLay.block(inBlock)
 		region = make([]int, nd)
 		origin = make([]int, nd)
 		for i := range nd {
@@ -107,7 +108,7 @@ func Reduce(op ndarray.Op, a *Array, opts ndarray.ReduceOptions, axes ...int) (*
 		return region, origin
 	}
 	cells := func(inBlock []int) int64 {
-		_, shape := inChunks.Block(inBlock)
+		_, shape := inLay.block(inBlock)
 		n := int64(1)
 		for i, r := range reduced {
 			if !r {

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"time"
 
 	"github.com/tesseradata/tessera/chunk"
@@ -32,10 +33,24 @@ func main() {
 	memory := flag.Int("memory", 512, "memory budget in MiB")
 	block := flag.Int("block", 32, "block size in MiB")
 	workers := flag.Int("workers", 0, "workers (0: all cores)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "outofcore:", err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "outofcore:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, *gib, *memory, *block, *workers); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "outofcore:", err)
 		os.Exit(1)
 	}
