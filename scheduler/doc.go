@@ -69,11 +69,12 @@
 // A value is dropped the moment the last of its dependents finishes (a
 // value nobody depends on is dropped as soon as its task finishes);
 // outputs are kept until Run returns them. A held value is never evicted:
-// the scheduler does not yet re-read or spill under pressure. So a root
-// whose last consumer comes late in Order stays live and keeps counting
-// against K and Memory: if Order reads every block of u for mean(u*u)
-// before it reads v for mean(u*v), all of u is held, no root is admitted,
-// and the run goes on one task at a time under rule 3, over the budget.
+// the scheduler does not re-read or spill under pressure. Keeping what is
+// held small is the plan's job: graph.Order uses a source block by all
+// its consumers while it is fresh (mean(u*u), mean(v*v) and mean(u*v)
+// read u and v once, block by block), and graph.Build gives a source whose
+// consumers depend on each other (x - mean(x)) a copy per consumer, so
+// its blocks are read again rather than held across the reduction.
 //
 // # Cache
 //
