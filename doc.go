@@ -6,6 +6,9 @@
 // docs/ARCHITECTURE.md):
 //
 //   - ndarray: dense N-d arrays, dtypes, views and fast, exact kernels
+//   - graph: symbolic task graphs; cull, fuse, order, lower to plans
+//   - scheduler: runs a plan on every core within a memory budget
+//   - chunk: lazy chunked arrays, computed block by block
 //
 // This package holds no code; its tests state the dependency policy
 // between the subpackages.
