@@ -86,8 +86,13 @@ type Source struct {
 	Name   string
 	DType  ndarray.DType
 	Shape  []int
-	Chunks Chunks // nil: Auto
-	Load   Loader
+	// Chunks splits the array into blocks; nil means Auto with
+	// BlockBytes.
+	Chunks Chunks
+	// BlockBytes is the block size Auto aims for when Chunks is nil;
+	// zero means DefaultBlockBytes (64 MiB).
+	BlockBytes int64
+	Load       Loader
 	// Key identifies the data and its state (a file's path, size,
 	// modification time and variable). Two sources with the same Key
 	// and chunks are one layer, and their blocks are cached under it
@@ -117,7 +122,7 @@ func FromSource(s Source) (*Array, error) {
 	}
 	c := s.Chunks
 	if c == nil {
-		c = Auto(s.Shape, s.DType.Size(), 0)
+		c = Auto(s.Shape, s.DType.Size(), s.BlockBytes)
 	}
 	if err := c.Check(s.Shape); err != nil {
 		return nil, fmt.Errorf("chunk: source %q: %w", s.Name, err)

@@ -489,3 +489,55 @@ func TestMemoryPressure(t *testing.T) {
 	}
 	assertClose(t, res[0], res[1], 1e-9)
 }
+
+// TestCacheServesUnchangedSourcesOnly computes a keyed source twice with a
+// cache (the second run reads nothing), then with the key of a changed
+// file (it reads again and sees the new data).
+func TestCacheServesUnchangedSourcesOnly(t *testing.T) {
+	cache, err := scheduler.NewCache(64 << 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cache.Close()
+	var loads atomic.Int64
+	source := func(version int) *chunk.Array {
+		a, err := chunk.FromSource(chunk.Source{
+			Name: "read", DType: ndarray.Float64, Shape: []int{8, 4}, Chunks: chunk.Regular([]int{8, 4}, []int{2, 4}),
+			Key: fmt.Sprintf("/data/t2m.nc size=1024 mtime=%d var=t2m", version),
+			Load: func(_ *graph.Exec, start, shape []int) (*ndarray.Array, error) {
+				loads.Add(1)
+				return ndarray.Full(ndarray.Float64, float64(version), shape...), nil
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return must(chunk.Reduce(ndarray.Mean, a, ndarray.ReduceOptions{}))
+	}
+	o := opts(2)
+	o.Cache = cache
+	for run, tc := range []struct {
+		version int
+		loads   int64
+	}{{1, 4}, {1, 0}, {2, 4}, {2, 0}} {
+		loads.Store(0)
+		got := compute1(t, o, source(tc.version)).At()
+		if got != float64(tc.version) || loads.Load() != tc.loads {
+			t.Errorf("run %d (version %d): mean %v with %d loads, want %d with %d", run, tc.version, got, loads.Load(), tc.version, tc.loads)
+		}
+	}
+}
+
+func TestAutoChunksSource(t *testing.T) {
+	a, err := chunk.FromSource(chunk.Source{
+		Name: "read", DType: ndarray.Float32, Shape: []int{100, 64, 64}, BlockBytes: 64 << 10,
+		Load: func(_ *graph.Exec, _, shape []int) (*ndarray.Array, error) { return ndarray.Zeros(ndarray.Float32, shape...), nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 16 KiB per step: 4 steps per 64 KiB block.
+	if c := a.Chunks(); len(c[0]) != 25 || c[0][0] != 4 || len(c[1]) != 1 {
+		t.Errorf("auto chunks %v, want ((4 x 25), (64), (64))", c)
+	}
+}

@@ -47,6 +47,19 @@ func (c *Codec) check() (Codec, error) {
 	if math.IsNaN(d.Scale) || math.IsInf(d.Scale, 0) || math.IsNaN(d.Offset) || math.IsInf(d.Offset, 0) {
 		return d, fmt.Errorf("ndarray: codec: scale %v and offset %v must be finite: %w", d.Scale, d.Offset, ErrRange)
 	}
+	// Missing values the stored type cannot hold never match; the rest
+	// are compared with every value.
+	var distinct []float64
+	for _, m := range d.Missing {
+		if holds(d.Stored, m) && !slices.Contains(distinct, m) {
+			distinct = append(distinct, m)
+		}
+	}
+	if len(distinct) > 2 {
+		// The kernels compare each value with two missing values; CF
+		// allows a vector missing_value, which real files rarely use.
+		return d, fmt.Errorf("ndarray: codec: missing values %v: at most two (a _FillValue and a missing_value) are supported: %w", d.Missing, ErrCodec)
+	}
 	if d.Decoded == 0 {
 		d.Decoded = floatOf(d.Stored)
 	}
@@ -54,6 +67,21 @@ func (c *Codec) check() (Codec, error) {
 		return d, fmt.Errorf("ndarray: codec: %s decoded as %s: scaled or masked values need a float type: %w", d.Stored, d.Decoded, ErrDType)
 	}
 	return d, nil
+}
+
+// holds reports whether dt represents v exactly (NaN is never a value
+// to compare with: it is always missing for floats).
+func holds(dt DType, v float64) bool {
+	switch {
+	case math.IsNaN(v):
+		return false
+	case dt == Float64:
+		return true
+	case dt == Float32:
+		return float64(float32(v)) == v || math.IsInf(v, 0)
+	}
+	lo, hi := limits(dt)
+	return v == math.Trunc(v) && v >= lo && v < hi+1
 }
 
 func (c *Codec) equal(o *Codec) bool {
@@ -103,7 +131,7 @@ func FromBytes(dt DType, order binary.ByteOrder, raw []byte, shape ...int) (*Arr
 		return nil, fmt.Errorf("ndarray: from bytes: %d bytes for %s%v (%d bytes): %w", len(raw), dt, shape, a.Size()*dt.Size(), ErrShape)
 	}
 	if order == nil {
-		return nil, fmt.Errorf("ndarray: from bytes: no byte order")
+		return nil, fmt.Errorf("ndarray: from bytes: no byte order: %w", ErrCodec)
 	}
 	decodeBytes(a, raw, order)
 	return a, nil
@@ -129,17 +157,17 @@ func decodeBytes(a *Array, raw []byte, order binary.ByteOrder) {
 	case []int16:
 		swap16(unsafe.Slice((*uint16)(unsafe.Pointer(&d[0])), n), raw, big)
 	case []uint16:
-		swap16(d, raw, big)
+		swap16(d[:n], raw, big)
 	case []int32:
 		swap32(unsafe.Slice((*uint32)(unsafe.Pointer(&d[0])), n), raw, big)
 	case []uint32:
-		swap32(d, raw, big)
+		swap32(d[:n], raw, big)
 	case []float32:
 		swap32(unsafe.Slice((*uint32)(unsafe.Pointer(&d[0])), n), raw, big)
 	case []int64:
 		swap64(unsafe.Slice((*uint64)(unsafe.Pointer(&d[0])), n), raw, big)
 	case []uint64:
-		swap64(d, raw, big)
+		swap64(d[:n], raw, big)
 	case []float64:
 		swap64(unsafe.Slice((*uint64)(unsafe.Pointer(&d[0])), n), raw, big)
 	}
@@ -244,10 +272,13 @@ func (c *Codec) DecodeBytes(raw []byte, shape ...int) (*Array, error) {
 		return nil, err
 	}
 	if d.Order == nil {
-		return nil, fmt.Errorf("ndarray: decode bytes: codec has no byte order")
+		return nil, fmt.Errorf("ndarray: decode bytes: codec has no byte order: %w", ErrCodec)
 	}
 	if !d.Decoded.IsFloat() {
 		return FromBytes(d.Stored, d.Order, raw, shape...)
+	}
+	if shape == nil {
+		shape = []int{len(raw) / d.Stored.Size()} // as FromBytes
 	}
 	dst, err := New(d.Decoded, shape...)
 	if err != nil {
@@ -378,7 +409,8 @@ func decodeTo[D Float, S Number](d []D, s []S, c *Codec, dst, src *Array, lut []
 
 // Encode is the reverse of Decode: it returns x (of any numeric type)
 // packed into c.Stored: (v - Offset) / Scale, rounded half away from zero
-// for integer types, with NaN stored as the first Missing value. A value
+// for integer types, with NaN stored as the first Missing value that
+// c.Stored holds. A value
 // that does not fit the stored type is an error wrapping ErrRange naming
 // it, unless clip is set, which stores the nearest representable value
 // instead; a NaN with no Missing value to store it as is always an error.
@@ -405,12 +437,22 @@ func (c *Codec) Encode(x *Array, clip bool) (*Array, error) {
 	}
 	out := Zeros(d.Stored, x.shape...)
 	k := dispatch(d.Stored)
+	// NaN is stored as the first missing value the stored type holds;
+	// Decode does not recognise the others.
+	fill, hasFill := 0.0, false
+	probe := Zeros(d.Stored, 1)
+	for _, m := range d.Missing {
+		if k.set(probe.data, 0, m); k.get(probe.data, 0) == m || d.Stored.IsFloat() && math.IsNaN(m) {
+			fill, hasFill = m, true
+			break
+		}
+	}
 	for i, f := range vals {
 		if math.IsNaN(f) {
-			if len(d.Missing) == 0 {
+			if !hasFill {
 				return nil, fmt.Errorf("ndarray: encode to %s: NaN at element %d and no fill value: %w", d.Stored, i, ErrRange)
 			}
-			k.set(out.data, i, d.Missing[0])
+			k.set(out.data, i, fill)
 			continue
 		}
 		s := (f - d.Offset) / d.Scale
@@ -490,7 +532,7 @@ func (c *Codec) unscale(op Op, v []float64, n []int64) {
 // the block is read from memory once.
 func (p *Partial) AccumulateBytes(raw []byte, shape []int, origin ...int) error {
 	if p.codec == nil || p.codec.Order == nil {
-		return fmt.Errorf("ndarray: %s: accumulate bytes needs a partial made by a codec with a byte order", p.op)
+		return fmt.Errorf("ndarray: %s: accumulate bytes needs a partial made by a codec with a byte order: %w", p.op, ErrCodec)
 	}
 	n, err := checkedSize(shape)
 	if err != nil {

@@ -26,6 +26,10 @@ var (
 	// ErrOp reports an operation code that is not one of the defined
 	// BinaryOp, CompareOp, UnaryOp or Op values.
 	ErrOp = errors.New("unknown operation")
+	// ErrCodec reports a Codec that cannot be used: no byte order for
+	// raw bytes, a scale or offset that is not finite, more than two
+	// missing values, a partial not made by a Codec given raw bytes.
+	ErrCodec = errors.New("invalid codec")
 	// ErrSize reports a shape whose element count overflows int or
 	// exceeds MaxElements.
 	ErrSize = errors.New("array too large")

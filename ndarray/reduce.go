@@ -213,7 +213,9 @@ func (g *geometry) resultShape(keep bool) []int {
 // Every block of the region must be accumulated exactly once, into one of
 // the Partials that are finally combined; then the result is that of
 // reducing the whole region at once, whatever the split and the order:
-// exactly for integer sums, min, max, count, arg and logical reductions,
+// exactly for integer sums (and means of integers of up to 32 bits;
+// 64-bit integers are averaged in float64, as numpy does), min, max,
+// count, arg and logical reductions,
 // and within rounding for floating-point sums and moments (which are
 // accumulated in float64, with partial sums, and combined with Chan et
 // al.'s pairwise update for the variance). For bit-identical floating
@@ -258,14 +260,14 @@ func newPartial(op Op, dt DType, shape []int, axes []int, opts ReduceOptions, c 
 		return nil, fmt.Errorf("ndarray: %s: %w: %v", op, ErrDType, dt)
 	}
 	if opts.MinCount < 0 || opts.DDOF < 0 {
-		return nil, fmt.Errorf("ndarray: %s: negative MinCount %d or DDOF %d", op, opts.MinCount, opts.DDOF)
+		return nil, fmt.Errorf("ndarray: %s: negative MinCount %d or DDOF %d: %w", op, opts.MinCount, opts.DDOF, ErrRange)
 	}
 	g, err := newGeometry(shape, axes)
 	if err != nil {
 		return nil, fmt.Errorf("ndarray: %s over %v of %v: %w", op, axes, shape, err)
 	}
 	work := dt
-	if dt == Bool && op != Any && op != All {
+	if dt == Bool {
 		work = Int8 // reduce booleans as 0 and 1
 	}
 	var missing []float64
@@ -311,7 +313,7 @@ func (p *Partial) Accumulate(x *Array, origin ...int) error {
 			return fmt.Errorf("ndarray: %s: block %v at %v outside region %v (axis %d): %w", p.op, x.shape, origin, p.g.shape, i, ErrIndex)
 		}
 	}
-	if x.dtype == Bool && p.op != Any && p.op != All {
+	if x.dtype == Bool {
 		x, _ = x.Astype(Int8)
 	}
 	if x.Size() == 0 {
@@ -343,10 +345,11 @@ func (p *Partial) Combine(q *Partial) error {
 // integers and booleans, Uint64 for unsigned; Min and Max keep the input
 // type. With MinCount > 0, integer results of Sum, Min and Max become
 // Float64. A partial made by a Codec gives its Decoded type for every
-// value result.
+// value result when that is a float type (a Codec that decodes integers
+// as themselves gives the types above).
 //
-// Min, Max, ArgMin and ArgMax of an integer type over no elements have no
-// value: the error wraps ErrEmpty.
+// Min and Max of an integer type, and ArgMin and ArgMax of any type, over
+// no elements have no value: the error wraps ErrEmpty.
 func (p *Partial) Result() (*Array, error) {
 	dt := p.resultType()
 	work := dt
@@ -376,7 +379,7 @@ func (p *Partial) resultType() DType {
 	case Any, All:
 		return Bool
 	}
-	if p.codec != nil {
+	if p.codec != nil && p.codec.Decoded.IsFloat() {
 		return p.codec.Decoded
 	}
 	switch p.op {
