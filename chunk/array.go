@@ -83,9 +83,9 @@ type Loader func(x *graph.Exec, start, shape []int) (*ndarray.Array, error)
 type Source struct {
 	// Name names the layer in errors, statistics and drawings
 	// ("read-t2m").
-	Name   string
-	DType  ndarray.DType
-	Shape  []int
+	Name  string
+	DType ndarray.DType
+	Shape []int
 	// Chunks splits the array into blocks; nil means Auto with
 	// BlockBytes.
 	Chunks Chunks

@@ -531,7 +531,9 @@ func TestCacheServesUnchangedSourcesOnly(t *testing.T) {
 func TestAutoChunksSource(t *testing.T) {
 	a, err := chunk.FromSource(chunk.Source{
 		Name: "read", DType: ndarray.Float32, Shape: []int{100, 64, 64}, BlockBytes: 64 << 10,
-		Load: func(_ *graph.Exec, _, shape []int) (*ndarray.Array, error) { return ndarray.Zeros(ndarray.Float32, shape...), nil },
+		Load: func(_ *graph.Exec, _, shape []int) (*ndarray.Array, error) {
+			return ndarray.Zeros(ndarray.Float32, shape...), nil
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
