@@ -10,7 +10,7 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # detector.
 RACE_PKGS := ./ndarray/... ./graph/... ./scheduler/... ./chunk/...
 
-.PHONY: all deps demo test vet fmt-check bench bench-micro clean
+.PHONY: all deps demo test vet fmt-check bench bench-micro bench-outofcore clean
 
 all: test
 
@@ -41,13 +41,23 @@ test: deps vet fmt-check
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race -short $(RACE_PKGS)
 
-# bench-micro runs the Go benchmarks beside the kernels, six times each,
-# in the format benchstat reads.
-bench-micro:
+# bench-micro runs the Go benchmarks beside the code, five times each, in
+# the format benchstat reads.
+bench-micro: deps
 	@mkdir -p bench/results
-	$(GO) test -run '^$$' -bench . -benchtime 20x -count 6 ./ndarray/... | tee bench/results/micro.txt
+	$(GO) test -run '^$$' -bench . -benchtime 20x -count 5 ./ndarray/... | tee bench/results/micro-ndarray.txt
+	$(GO) test -run '^$$' -bench . -count 5 ./graph/ ./scheduler/ | tee bench/results/micro-engine.txt
+	$(GO) test -run '^$$' -bench . -benchtime 5x -count 5 ./chunk/ | tee -a bench/results/micro-engine.txt
 
-bench: bench-micro
+# bench-outofcore computes the mean of 16 GiB of float64 with a 512 MiB
+# budget and reports the peak resident memory (GNU time).
+bench-outofcore: deps
+	@command -v /usr/bin/time >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq time; }
+	@mkdir -p bench/results
+	$(GO) build -o bin/outofcore ./bench/outofcore
+	/usr/bin/time -v bin/outofcore -gib 16 -memory 512 2>&1 | tee bench/results/outofcore.txt
+
+bench: bench-micro bench-outofcore
 
 clean:
 	$(GO) clean -testcache
