@@ -543,3 +543,33 @@ func TestAutoChunksSource(t *testing.T) {
 		t.Errorf("auto chunks %v, want ((4 x 25), (64), (64))", c)
 	}
 }
+
+func TestTransposeExpandSqueeze(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	x := randArray(r, ndarray.Float32, 4, 1, 6)
+	a, _ := chunk.FromArray(x, chunk.Regular(x.Shape(), []int{3, 1, 4}))
+	tr, err := a.Transpose(2, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := x.Transpose(2, 0, 1)
+	assertClose(t, compute1(t, opts(2), tr), want.Copy(), 0)
+	if _, err := a.Transpose(0, 0, 1); !errors.Is(err, ndarray.ErrAxis) {
+		t.Errorf("bad permutation: %v", err)
+	}
+	sq, err := a.Squeeze()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, _ := x.Squeeze()
+	assertClose(t, compute1(t, opts(2), sq), ws.Copy(), 0)
+	ex, err := sq.ExpandDims(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	we, _ := ws.ExpandDims(0)
+	assertClose(t, compute1(t, opts(1), ex), we.Copy(), 0)
+	if _, err := a.Squeeze(0); !errors.Is(err, ndarray.ErrShape) {
+		t.Errorf("squeeze of a long axis: %v", err)
+	}
+}

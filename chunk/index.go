@@ -414,3 +414,113 @@ func blockwiseExpand(a *Array, axis int, c Chunks) *Array {
 	})
 	return &Array{dtype: dt, shape: c.shape(), chunks: c, layer: layer}
 }
+
+// Transpose returns the lazy array with axes permuted: axis i of the
+// result is axis perm[i] of a (reversed when perm is empty). Blocks are
+// views of a's blocks.
+func (a *Array) Transpose(perm ...int) (*Array, error) {
+	nd := len(a.shape)
+	if len(perm) == 0 {
+		perm = make([]int, nd)
+		for i := range perm {
+			perm[i] = nd - 1 - i
+		}
+	}
+	if _, err := ndarray.Zeros(ndarray.Bool, make([]int, nd)...).Transpose(perm...); err != nil {
+		return nil, fmt.Errorf("chunk: transpose of %s%v: %w", a.dtype, a.shape, err)
+	}
+	identity := true
+	for i, p := range perm {
+		identity = identity && p == i
+	}
+	if identity {
+		return a, nil
+	}
+	perm = slices.Clone(perm)
+	c := make(Chunks, nd)
+	for i, p := range perm {
+		c[i] = slices.Clone(a.chunks[p])
+	}
+	inGrid := a.chunks.Grid()
+	layer := graph.NewLayer(graph.Spec{
+		Op: fmt.Sprintf("transpose:%v", perm), Name: "transpose", Kind: graph.Compute, Grid: c.Grid(),
+		Inputs: []*graph.Layer{a.layer},
+		Deps: func(o []int, dst []graph.Ref) []graph.Ref {
+			b := make([]int, nd)
+			for i, p := range perm {
+				b[p] = o[i]
+			}
+			return append(dst, graph.Ref{Input: 0, Block: graph.FlatIndex(inGrid, b)})
+		},
+		Func: func([]int) graph.TaskFunc {
+			return func(_ *graph.Exec, in []any) (any, error) { return in[0].(*ndarray.Array).Transpose(perm...) }
+		},
+	})
+	return &Array{dtype: a.dtype, shape: c.shape(), chunks: c, layer: layer}, nil
+}
+
+// ExpandDims returns the lazy array with a new axis of length 1 at
+// position axis (0 <= axis <= NDim).
+func (a *Array) ExpandDims(axis int) (*Array, error) {
+	if axis < 0 || axis > len(a.shape) {
+		return nil, fmt.Errorf("chunk: expand dims: axis %d for %d-dimensional array: %w", axis, len(a.shape), ndarray.ErrAxis)
+	}
+	return blockwiseExpand(a, axis, slices.Insert(a.chunks.Clone(), axis, []int{1})), nil
+}
+
+// Squeeze returns the lazy array without the given axes, which must have
+// length 1 (every axis of length 1 when none are given).
+func (a *Array) Squeeze(axes ...int) (*Array, error) {
+	drop := make([]bool, len(a.shape))
+	if len(axes) == 0 {
+		for i, d := range a.shape {
+			drop[i] = d == 1
+		}
+	}
+	for _, ax := range axes {
+		if ax < 0 || ax >= len(a.shape) {
+			return nil, fmt.Errorf("chunk: squeeze: axis %d for %d-dimensional array: %w", ax, len(a.shape), ndarray.ErrAxis)
+		}
+		if a.shape[ax] != 1 {
+			return nil, fmt.Errorf("chunk: squeeze axis %d of length %d: %w", ax, a.shape[ax], ndarray.ErrShape)
+		}
+		drop[ax] = true
+	}
+	var keep []int
+	var c Chunks
+	for i := range a.shape {
+		if !drop[i] {
+			keep = append(keep, i)
+			c = append(c, slices.Clone(a.chunks[i]))
+		}
+	}
+	if len(keep) == len(a.shape) {
+		return a, nil
+	}
+	if c == nil {
+		c = Chunks{}
+	}
+	inGrid := a.chunks.Grid()
+	nd := len(a.shape)
+	var squeezed []int
+	for i := range a.shape {
+		if drop[i] {
+			squeezed = append(squeezed, i)
+		}
+	}
+	layer := graph.NewLayer(graph.Spec{
+		Op: fmt.Sprintf("squeeze:%v", squeezed), Name: "squeeze", Kind: graph.Compute, Grid: c.Grid(),
+		Inputs: []*graph.Layer{a.layer},
+		Deps: func(o []int, dst []graph.Ref) []graph.Ref {
+			b := make([]int, nd)
+			for j, i := range keep {
+				b[i] = o[j]
+			}
+			return append(dst, graph.Ref{Input: 0, Block: graph.FlatIndex(inGrid, b)})
+		},
+		Func: func([]int) graph.TaskFunc {
+			return func(_ *graph.Exec, in []any) (any, error) { return in[0].(*ndarray.Array).Squeeze(squeezed...) }
+		},
+	})
+	return &Array{dtype: a.dtype, shape: c.shape(), chunks: c, layer: layer}, nil
+}
