@@ -9,6 +9,8 @@
 //   - graph: symbolic task graphs; cull, fuse, order, lower to plans
 //   - scheduler: runs a plan on every core within a memory budget
 //   - chunk: lazy chunked arrays, computed block by block
+//   - labels, labels/cftime: named dimensions, coordinates, indexes,
+//     Dataset and DataArray; CF conventions and calendars
 //
 // This package holds no code; its tests state the dependency policy
 // between the subpackages.
