@@ -4,7 +4,7 @@
 GO        ?= go
 # System packages the project needs. libnetcdf-dev (and pkg-config, which
 # cgo uses to find it) is the C library behind github.com/fhs/go-netcdf.
-APT_PACKAGES := libnetcdf-dev pkg-config netcdf-bin python3-cftime
+APT_PACKAGES := libnetcdf-dev pkg-config netcdf-bin python3-cftime python3-xarray
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Packages whose tests exercise goroutines, run again under the race
 # detector.

@@ -573,3 +573,18 @@ func TestTransposeExpandSqueeze(t *testing.T) {
 		t.Errorf("squeeze of a long axis: %v", err)
 	}
 }
+
+// TestEmptySelectionSeveralBlocks: a selection empty along one axis and
+// with several blocks along another computes to an empty array.
+func TestEmptySelectionSeveralBlocks(t *testing.T) {
+	x := ndarray.Zeros(ndarray.Float32, 3, 4, 5)
+	a, _ := chunk.FromArray(x, chunk.Regular(x.Shape(), []int{2, 2, 5}))
+	s, err := a.Slice(ndarray.Whole, ndarray.Range{Start: 2, Stop: 2, Step: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := compute1(t, opts(2), s)
+	if !slices.Equal(got.Shape(), []int{3, 0, 5}) {
+		t.Errorf("shape %v, want [3 0 5]", got.Shape())
+	}
+}

@@ -40,11 +40,13 @@ func selectLayer(op, name string, a *Array, segs [][]segment) *Array {
 		}
 	}
 	if empty {
-		// A selection with no element: one empty block, no input.
+		// A selection with no element: empty blocks, no input.
+		lay := newLayout(out)
 		layer := graph.NewLayer(graph.Spec{
 			Op: op + ":empty", Name: name, Kind: graph.Root, Grid: out.Grid(),
-			Func: func([]int) graph.TaskFunc {
-				return func(*graph.Exec, []any) (any, error) { return ndarray.Zeros(dt, out.shape()...), nil }
+			Func: func(b []int) graph.TaskFunc {
+				_, shape := lay.block(b)
+				return func(*graph.Exec, []any) (any, error) { return ndarray.Zeros(dt, shape...), nil }
 			},
 		})
 		return &Array{dtype: dt, shape: out.shape(), chunks: out, layer: layer}

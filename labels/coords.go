@@ -74,15 +74,6 @@ func (c coords) clone() coords {
 	return d
 }
 
-// drop removes a coordinate.
-func (c *coords) drop(name string) {
-	if i := slices.Index(c.names, name); i >= 0 {
-		c.names = slices.Delete(c.names, i, i+1)
-	}
-	delete(c.vars, name)
-	delete(c.index, name)
-}
-
 // keepDims returns the coordinates whose dimensions are all in dims.
 func (c coords) keepDims(dims []string) coords {
 	d := newCoords()

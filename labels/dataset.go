@@ -184,14 +184,6 @@ func (ds *Dataset) coordVars() Vars {
 	return cs
 }
 
-func (ds *Dataset) dataVars() Vars {
-	vs := make(Vars, len(ds.names))
-	for i, n := range ds.names {
-		vs[i] = Named{n, ds.vars[n]}
-	}
-	return vs
-}
-
 // Isel selects by position on every variable that has the dimensions
 // (see DataArray.Isel).
 func (ds *Dataset) Isel(sel map[string]any) (*Dataset, error) {
@@ -285,9 +277,12 @@ func (ds *Dataset) Map(f func(a *DataArray) (*DataArray, error)) (*Dataset, erro
 }
 
 // Reduce applies op over the named dimensions (all when none) to every
-// data variable that has them all; variables without any of them are kept
-// unchanged, as xarray does (a time mean keeps the orography). Global
-// attributes are dropped unless o.KeepAttrs.
+// data variable that has any of them, over those it has; variables with
+// none of them are kept unchanged, attributes included (a time mean keeps
+// the orography). xarray gives the same values for means, sums and
+// extrema, but "reduces" such a variable over no dimension for the
+// spreads and counts (std 0, count 1); keeping it is what a climatology
+// needs. Global attributes are dropped unless o.KeepAttrs.
 func (ds *Dataset) Reduce(op ndarray.Op, dims []string, o ReduceOptions) (*Dataset, error) {
 	for _, d := range dims {
 		if _, ok := ds.sizes[d]; !ok {
@@ -394,7 +389,12 @@ func (ds *Dataset) Rename(names map[string]string) (*Dataset, error) {
 			idx[rn(n)] = x
 		}
 	}
+	seen := make(map[string]bool, len(data)+len(cs))
 	for _, nv := range append(slices.Clone(data), cs...) {
+		if seen[nv.Name] {
+			return nil, fmt.Errorf("labels: rename: two variables named %q: %w", nv.Name, ErrDims)
+		}
+		seen[nv.Name] = true
 		if err := checkDims(nv.Var.dims, nv.Var.Shape()); err != nil {
 			return nil, fmt.Errorf("labels: rename: variable %q: %w", nv.Name, err)
 		}

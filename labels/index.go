@@ -164,13 +164,13 @@ func (x *keyIndex[K]) locate(label any, o SelOptions) (positional, error) {
 				}
 			}
 			if len(list) == 0 {
-				return positional{}, fmt.Errorf("label %v not found (%s): %w", label, x.around(lo), ErrLabelNotFound)
+				return positional{}, fmt.Errorf("label %s not found (%s): %w", quote(label), x.around(lo), ErrLabelNotFound)
 			}
 			return positional{kind: posList, list: list}, nil
 		}
 		r := x.rangeOf(lo, hi, false)
 		if r.Stop == r.Start && r.Step > 0 || r.Step < 0 && r.Start == r.Stop {
-			return positional{}, fmt.Errorf("label %v not found (%s): %w", label, x.around(lo), ErrLabelNotFound)
+			return positional{}, fmt.Errorf("label %s not found (%s): %w", quote(label), x.around(lo), ErrLabelNotFound)
 		}
 		return positional{kind: posRange, r: r}, nil
 	}
@@ -180,10 +180,10 @@ func (x *keyIndex[K]) locate(label any, o SelOptions) (positional, error) {
 		}
 		i := x.nearest(k)
 		if i < 0 {
-			return positional{}, fmt.Errorf("label %v not found (the index is empty): %w", label, ErrLabelNotFound)
+			return positional{}, fmt.Errorf("label %s not found (the index is empty): %w", quote(label), ErrLabelNotFound)
 		}
 		if o.Tolerance > 0 && x.dist(x.keys[i], k) > o.Tolerance {
-			return positional{}, fmt.Errorf("label %v not found within tolerance %v (%s): %w", label, o.Tolerance, x.around(k), ErrLabelNotFound)
+			return positional{}, fmt.Errorf("label %s not found within tolerance %v (%s): %w", quote(label), o.Tolerance, x.around(k), ErrLabelNotFound)
 		}
 		return positional{kind: posInt, i: i}, nil
 	}
@@ -193,7 +193,7 @@ func (x *keyIndex[K]) locate(label any, o SelOptions) (positional, error) {
 	if i := x.exact(k); i >= 0 {
 		return positional{kind: posInt, i: i}, nil
 	}
-	return positional{}, fmt.Errorf("label %v not found (%s): %w", label, x.around(k), ErrLabelNotFound)
+	return positional{}, fmt.Errorf("label %s not found (%s): %w", quote(label), x.around(k), ErrLabelNotFound)
 }
 
 // rangeOf returns the positions of the keys in [lo, hi) (hi inclusive
@@ -278,6 +278,15 @@ func (x *keyIndex[K]) locateSlice(start, stop any) (ndarray.Range, error) {
 	return x.rangeOf(sel.lo, sel.hi, !sel.open), nil
 }
 
+// quote formats a label for messages: strings quoted, others as they
+// print.
+func quote(label any) string {
+	if s, ok := label.(string); ok {
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprint(label)
+}
+
 func firstNonNil(a, b any) any {
 	if a != nil {
 		return a
@@ -294,6 +303,9 @@ func (x *keyIndex[K]) isel(p positional) Index {
 		start, step := p.r.Start, p.r.Step
 		if step == 0 {
 			step = 1
+		}
+		if step < 0 {
+			start = min(start, len(x.keys)-1) // as ndarray.Range clips it
 		}
 		for i := start; (step > 0 && i < p.r.Stop && i < len(x.keys)) || (step < 0 && i > p.r.Stop && i >= 0); i += step {
 			keys = append(keys, x.keys[i])

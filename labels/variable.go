@@ -247,7 +247,7 @@ func (v *Variable) transpose(order []string) (*Variable, error) {
 		}
 		perm[i] = ax
 	}
-	if len(order) != len(v.dims) {
+	if checkDims(order, v.Shape()) != nil { // too few or too many, or one repeated
 		return nil, fmt.Errorf("labels: transpose %s to %s: %w", dimList(v.dims), dimList(order), ErrDims)
 	}
 	data, err := v.data.Transpose(perm...)

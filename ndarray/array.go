@@ -236,6 +236,12 @@ func Data[T Elem](a *Array) ([]T, error) {
 	return d, nil
 }
 
+// Storage returns the backing slice (a []bool, []int8, ..., []float64,
+// the one Data returns) as an interface value, for code that hands it to
+// typed APIs (a file library's typed reads) with a type switch. It is
+// shared with a and its views.
+func (a *Array) Storage() any { return a.data }
+
 // ToSlice returns a's elements in row-major order in a new slice. T must
 // be a's element type; see Astype to convert.
 func ToSlice[T Elem](a *Array) ([]T, error) {
