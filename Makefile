@@ -6,16 +6,21 @@ GO        ?= go
 # cgo uses to find it) is the C library behind github.com/fhs/go-netcdf.
 APT_PACKAGES := libnetcdf-dev pkg-config netcdf-bin python3-cftime python3-xarray
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The JavaScript Arrow reader io/arrow's tests compare with.
+JS_ORACLE := io/arrow/testdata/js
 # Packages whose tests exercise goroutines, run again under the race
 # detector.
-RACE_PKGS := ./ndarray/... ./graph/... ./scheduler/... ./chunk/...
+RACE_PKGS := ./ndarray/... ./graph/... ./scheduler/... ./chunk/... ./labels/... ./io/arrow/...
 
 .PHONY: all deps demo test vet fmt-check bench bench-micro bench-outofcore clean
 
 all: test
 
-# deps installs the missing system packages; it does nothing when all are
-# present, so it is cheap to run before every target.
+# deps installs the missing system packages, the Go modules and the
+# apache-arrow npm package that io/arrow's tests run under Node.js (pinned
+# by $(JS_ORACLE)/package-lock.json, installed into its node_modules); it
+# does nothing when all are present, so it is cheap to run before every
+# target.
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
@@ -26,6 +31,12 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 	@$(GO) mod download
+	@if [ ! -d $(JS_ORACLE)/node_modules ]; then \
+		command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm; }; \
+		echo "make deps: npm ci --prefix $(JS_ORACLE)"; \
+		npm ci --prefix $(JS_ORACLE) --no-audit --no-fund; \
+	fi
 
 demo: deps
 	$(GO) run ./examples/seasonal
