@@ -1,6 +1,7 @@
 package chunk
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -24,6 +25,8 @@ type Array struct {
 	// then fold src's raw blocks with codec's exact packed kernels
 	// instead of decoding them.
 	decoded *decoded
+	// raw is set on a source read by a RawReader.
+	raw *rawSource
 }
 
 type decoded struct {
@@ -74,6 +77,48 @@ func blockBytes(dt ndarray.DType, c Chunks, b []int) int64 {
 	return n
 }
 
+// RawReader reads one block of a source as stored. It calls use once or
+// more, each time with the stored bytes (row-major, in the Source's byte
+// order) of a contiguous sub-block at origin within the block, of the
+// given shape; together the calls cover the block exactly once. The bytes
+// are valid only during the call: a reader may map them from the page
+// cache rather than copy them, and deliver a file's interleaved records
+// one by one. A reduction of Decode(source, codec) folds them straight
+// into the codec's packed kernels, byte-swapping and accumulating in one
+// pass without ever holding the block; every other consumer gets the
+// block decoded into an array. It is called from several goroutines at
+// once.
+type RawReader func(x *graph.Exec, start, shape []int, use func(raw []byte, origin, shape []int) error) error
+
+// rawSource is what Reduce needs to read the blocks of a raw source (or
+// of a concatenation of raw sources) itself: read calls use with the
+// stored bytes of block b, as a RawReader does.
+type rawSource struct {
+	read  func(x *graph.Exec, b []int, use func(raw []byte, origin, shape []int) error) error
+	order binary.ByteOrder
+}
+
+// asArray returns a block's value as an array.
+func asArray(v any) (*ndarray.Array, error) {
+	if a, ok := v.(*ndarray.Array); ok {
+		return a, nil
+	}
+	return nil, fmt.Errorf("chunk: block of unexpected type %T", v)
+}
+
+// asArrays converts every input of a task.
+func asArrays(in []any) ([]*ndarray.Array, error) {
+	out := make([]*ndarray.Array, len(in))
+	for i, v := range in {
+		a, err := asArray(v)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = a
+	}
+	return out, nil
+}
+
 // Loader computes one block of a source: the part of the array of the
 // given shape that starts at start. It may report the bytes it read with
 // x.AddRead. It is called from several goroutines at once.
@@ -92,7 +137,11 @@ type Source struct {
 	// BlockBytes is the block size Auto aims for when Chunks is nil;
 	// zero means DefaultBlockBytes (64 MiB).
 	BlockBytes int64
-	Load       Loader
+	// Load computes a block; or ReadRaw reads it as bytes in byte order
+	// Order (exactly one of the two).
+	Load    Loader
+	ReadRaw RawReader
+	Order   binary.ByteOrder
 	// Key identifies the data and its state (a file's path, size,
 	// modification time and variable). Two sources with the same Key
 	// and chunks are one layer, and their blocks are cached under it
@@ -109,8 +158,8 @@ func token() string { return fmt.Sprintf("#%d", uniq.Add(1)) }
 
 // FromSource returns the lazy array s describes.
 func FromSource(s Source) (*Array, error) {
-	if s.Load == nil {
-		return nil, fmt.Errorf("chunk: source %q has no loader", s.Name)
+	if (s.Load == nil) == (s.ReadRaw == nil) || s.ReadRaw != nil && s.Order == nil {
+		return nil, fmt.Errorf("chunk: source %q needs either Load, or ReadRaw and Order", s.Name)
 	}
 	if !s.DType.Valid() {
 		return nil, fmt.Errorf("chunk: source %q: %w: %v", s.Name, ndarray.ErrDType, s.DType)
@@ -137,12 +186,36 @@ func FromSource(s Source) (*Array, error) {
 	}
 	c = c.Clone()
 	lay := newLayout(c)
-	dt, load := s.DType, s.Load
+	dt, load, readRaw, order := s.DType, s.Load, s.ReadRaw, s.Order
 	spec := graph.Spec{
 		Op:   fmt.Sprintf("source:%s:%s:%v:%s", key, dt, s.Shape, c),
 		Name: name, Kind: graph.Root, Grid: c.Grid(),
 		Func: func(b []int) graph.TaskFunc {
 			start, shape := lay.block(b)
+			if readRaw != nil {
+				return func(x *graph.Exec, _ []any) (any, error) {
+					dst := ndarray.Zeros(dt, shape...)
+					err := readRaw(x, start, shape, func(raw []byte, origin, sub []int) error {
+						v, err := ndarray.FromBytes(dt, order, raw, sub...)
+						if err != nil {
+							return fmt.Errorf("chunk: raw reader of %s: %w", name, err)
+						}
+						r := make([]ndarray.Range, len(sub))
+						for i := range r {
+							r[i] = ndarray.Range{Start: origin[i], Stop: origin[i] + sub[i], Step: 1}
+						}
+						d, err := dst.Slice(r...)
+						if err != nil {
+							return fmt.Errorf("chunk: raw reader of %s: sub-block %v at %v: %w", name, sub, origin, err)
+						}
+						return d.SetFrom(v)
+					})
+					if err != nil {
+						return nil, err
+					}
+					return dst, nil
+				}
+			}
 			return func(x *graph.Exec, _ []any) (any, error) {
 				v, err := load(x, start, shape)
 				if err != nil {
@@ -159,7 +232,14 @@ func FromSource(s Source) (*Array, error) {
 	if s.Key != "" {
 		spec.CacheKey = func(b []int) string { return s.Key + "/" + graph.BlockName(name, b) }
 	}
-	return &Array{dtype: dt, shape: slices.Clone(s.Shape), chunks: c, layer: graph.NewLayer(spec)}, nil
+	a := &Array{dtype: dt, shape: slices.Clone(s.Shape), chunks: c, layer: graph.NewLayer(spec)}
+	if readRaw != nil {
+		a.raw = &rawSource{order: order, read: func(x *graph.Exec, b []int, use func([]byte, []int, []int) error) error {
+			start, shape := lay.block(b)
+			return readRaw(x, start, shape, use)
+		}}
+	}
+	return a, nil
 }
 
 // FromArray returns a chunked view of an in-memory array; its blocks are
@@ -210,9 +290,9 @@ func blockwise(op, name string, dt ndarray.DType, c Chunks, inputs []*Array,
 		Func: func(b []int) graph.TaskFunc {
 			b = slices.Clone(b)
 			return func(_ *graph.Exec, in []any) (any, error) {
-				arrs := make([]*ndarray.Array, len(in))
-				for i, v := range in {
-					arrs[i] = v.(*ndarray.Array)
+				arrs, err := asArrays(in)
+				if err != nil {
+					return nil, err
 				}
 				return f(b, arrs)
 			}

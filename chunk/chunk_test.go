@@ -2,6 +2,7 @@ package chunk_test
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -586,5 +587,115 @@ func TestEmptySelectionSeveralBlocks(t *testing.T) {
 	got := compute1(t, opts(2), s)
 	if !slices.Equal(got.Shape(), []int{3, 0, 5}) {
 		t.Errorf("shape %v, want [3 0 5]", got.Shape())
+	}
+}
+
+// rawSource returns a big-endian int16 source whose reader hands each
+// block over in pieces of at most two rows of the first axis, as
+// io/netcdf's classic reader does.
+func rawSource(t *testing.T, vals *ndarray.Array, c chunk.Chunks, reads *atomic.Int64) *chunk.Array {
+	t.Helper()
+	d, _ := ndarray.Data[int16](vals)
+	shape := vals.Shape()
+	a, err := chunk.FromSource(chunk.Source{
+		Name: "read-raw", DType: ndarray.Int16, Shape: shape, Chunks: c, Order: binary.BigEndian,
+		ReadRaw: func(_ *graph.Exec, start, bshape []int, use func([]byte, []int, []int) error) error {
+			reads.Add(1)
+			inner := 1
+			for _, n := range shape[1:] {
+				inner *= n
+			}
+			for r := 0; r < bshape[0]; r += 2 {
+				rows := min(2, bshape[0]-r)
+				sub := append([]int{rows}, bshape[1:]...)
+				var raw []byte
+				idx := make([]int, len(shape))
+				n := 1
+				for _, s := range sub {
+					n *= s
+				}
+				for k := range n {
+					rem := k
+					for ax := len(sub) - 1; ax >= 0; ax-- {
+						idx[ax] = start[ax] + rem%sub[ax]
+						rem /= sub[ax]
+					}
+					idx[0] += r
+					flat := 0
+					for ax := range idx {
+						flat = flat*shape[ax] + idx[ax]
+					}
+					raw = binary.BigEndian.AppendUint16(raw, uint16(d[flat]))
+				}
+				origin := make([]int, len(shape))
+				origin[0] = r
+				if err := use(raw, origin, sub); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// TestRawSource checks a source read as raw bytes: reductions of its
+// decoding fold the bytes directly and equal decoding first, every other
+// consumer sees the decoded values, and a concatenation of raw sources
+// keeps the direct path.
+func TestRawSource(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 8))
+	vals := ndarray.Zeros(ndarray.Int16, 9, 3, 4)
+	d, _ := ndarray.Data[int16](vals)
+	for i := range d {
+		d[i] = int16(r.IntN(20000) - 10000)
+		if i%13 == 0 {
+			d[i] = -32767
+		}
+	}
+	codec := &ndarray.Codec{Stored: ndarray.Int16, Scale: 0.01, Offset: 280, Missing: []float64{-32767}, Decoded: ndarray.Float64}
+	decoded, _ := codec.Decode(vals)
+	var reads atomic.Int64
+	c := chunk.Regular(vals.Shape(), []int{4, 3, 4})
+	src := rawSource(t, vals, c, &reads)
+	assertClose(t, compute1(t, opts(2), src), vals, 0)
+
+	top, _ := vals.Slice(ndarray.Range{Start: 0, Stop: 5, Step: 1})
+	bottom, _ := vals.Slice(ndarray.Range{Start: 5, Stop: 9, Step: 1})
+	cat, err := chunk.Concat(0, rawSource(t, top.Copy(), chunk.Regular([]int{5, 3, 4}, []int{3, 3, 4}), &reads),
+		rawSource(t, bottom.Copy(), chunk.Regular([]int{4, 3, 4}, []int{4, 3, 4}), &reads))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []*chunk.Array{src, cat} {
+		dec, err := chunk.Decode(in, codec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertClose(t, compute1(t, opts(2), dec), decoded, 0)
+		for _, axes := range [][]int{nil, {0}, {1, 2}} {
+			for _, op := range []ndarray.Op{ndarray.Mean, ndarray.Sum, ndarray.Min, ndarray.Std, ndarray.Count} {
+				want, _ := ndarray.Reduce(op, decoded, ndarray.ReduceOptions{SkipNaN: true}, axes...)
+				lazy, err := chunk.Reduce(op, dec, ndarray.ReduceOptions{SkipNaN: true}, axes...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var layers []string
+				o := opts(2)
+				o.OnPlan = func(p *graph.Plan) {
+					for _, l := range p.Layers {
+						layers = append(layers, l.Name)
+					}
+				}
+				got := compute1(t, o, lazy)
+				assertClose(t, got, want, 1e-12)
+				if !slices.ContainsFunc(layers, func(n string) bool { return strings.HasPrefix(n, "read-partial-") }) {
+					t.Errorf("%s over %v: the reduction did not read the raw blocks itself (layers %v)", op, axes, layers)
+				}
+			}
+		}
 	}
 }

@@ -44,7 +44,11 @@ func sink(a *Array, use func(index []int, block *ndarray.Array) error) *graph.La
 			Init: func([]int) (any, error) { return 0, nil },
 			Step: func(x *graph.Exec, acc, in any) (any, error) {
 				k := acc.(int)
-				if err := use(graph.BlockIndex(grid, k, nil), in.(*ndarray.Array)); err != nil {
+				b, err := asArray(in)
+				if err != nil {
+					return nil, err
+				}
+				if err := use(graph.BlockIndex(grid, k, nil), b); err != nil {
 					return nil, err
 				}
 				return k + 1, nil

@@ -98,9 +98,9 @@ func mapOp(op, name string, dt ndarray.DType, f Func, arrays ...*Array) (*Array,
 		},
 		Func: func(b []int) graph.TaskFunc {
 			return func(_ *graph.Exec, in []any) (any, error) {
-				arrs := make([]*ndarray.Array, len(in))
-				for i, v := range in {
-					arrs[i] = v.(*ndarray.Array)
+				arrs, err := asArrays(in)
+				if err != nil {
+					return nil, err
 				}
 				r, err := f(arrs...)
 				if err != nil {

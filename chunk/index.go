@@ -63,7 +63,10 @@ func selectLayer(op, name string, a *Array, segs [][]segment) *Array {
 		Func: func(o []int) graph.TaskFunc {
 			o = slices.Clone(o)
 			return func(_ *graph.Exec, in []any) (any, error) {
-				v := in[0].(*ndarray.Array)
+				v, err := asArray(in[0])
+				if err != nil {
+					return nil, err
+				}
 				ranges := make([]ndarray.Range, nd)
 				var takes []int
 				for ax := range nd {
@@ -79,8 +82,7 @@ func selectLayer(op, name string, a *Array, segs [][]segment) *Array {
 					}
 					ranges[ax] = ndarray.Range{Start: s.start, Stop: stop, Step: s.step}
 				}
-				v, err := v.Slice(ranges...)
-				if err != nil {
+				if v, err = v.Slice(ranges...); err != nil {
 					return nil, err
 				}
 				for _, ax := range takes {
@@ -272,7 +274,10 @@ func (a *Array) Rechunk(c Chunks) (*Array, error) {
 					if err != nil {
 						return
 					}
-					src := in[k].(*ndarray.Array)
+					var src *ndarray.Array
+					if src, err = asArray(in[k]); err != nil {
+						return
+					}
 					k++
 					bstart, bshape := inLay.block(b)
 					sr := make([]ndarray.Range, nd) // overlap within src
@@ -363,6 +368,21 @@ func Concat(axis int, arrays ...*Array) (*Array, error) {
 		pieces = append(pieces, piece{0, 0})
 	}
 	dt := first.dtype
+	// A concatenation of raw sources is itself one: a reduction reads
+	// its blocks through the sources' readers.
+	var raw *rawSource
+	allRaw := true
+	for k, a := range ins {
+		allRaw = allRaw && a.raw != nil && a == arrays[k] && a.raw.order == ins[0].raw.order
+	}
+	if allRaw {
+		raw = &rawSource{order: ins[0].raw.order, read: func(x *graph.Exec, o []int, use func([]byte, []int, []int) error) error {
+			p := pieces[o[axis]]
+			b := slices.Clone(o)
+			b[axis] = p.block
+			return ins[p.input].raw.read(x, b, use)
+		}}
+	}
 	layer := graph.NewLayer(graph.Spec{
 		Op: fmt.Sprintf("concat:%d", axis), Name: "concat", Kind: graph.Compute, Grid: out.Grid(), Inputs: layers,
 		Deps: func(o []int, dst []graph.Ref) []graph.Ref {
@@ -376,7 +396,7 @@ func Concat(axis int, arrays ...*Array) (*Array, error) {
 		},
 		Bytes: func(o []int) int64 { return 0 }, // passes its input through
 	})
-	return &Array{dtype: dt, shape: out.shape(), chunks: out, layer: layer}, nil
+	return &Array{dtype: dt, shape: out.shape(), chunks: out, layer: layer, raw: raw}, nil
 }
 
 // Stack returns the lazy stacking of equally shaped arrays along a new
@@ -411,7 +431,13 @@ func blockwiseExpand(a *Array, axis int, c Chunks) *Array {
 			return append(dst, graph.Ref{Input: 0, Block: graph.FlatIndex(inGrid, b)})
 		},
 		Func: func([]int) graph.TaskFunc {
-			return func(_ *graph.Exec, in []any) (any, error) { return in[0].(*ndarray.Array).ExpandDims(axis) }
+			return func(_ *graph.Exec, in []any) (any, error) {
+				a, err := asArray(in[0])
+				if err != nil {
+					return nil, err
+				}
+				return a.ExpandDims(axis)
+			}
 		},
 	})
 	return &Array{dtype: dt, shape: c.shape(), chunks: c, layer: layer}
@@ -455,7 +481,13 @@ func (a *Array) Transpose(perm ...int) (*Array, error) {
 			return append(dst, graph.Ref{Input: 0, Block: graph.FlatIndex(inGrid, b)})
 		},
 		Func: func([]int) graph.TaskFunc {
-			return func(_ *graph.Exec, in []any) (any, error) { return in[0].(*ndarray.Array).Transpose(perm...) }
+			return func(_ *graph.Exec, in []any) (any, error) {
+				a, err := asArray(in[0])
+				if err != nil {
+					return nil, err
+				}
+				return a.Transpose(perm...)
+			}
 		},
 	})
 	return &Array{dtype: a.dtype, shape: c.shape(), chunks: c, layer: layer}, nil
@@ -521,7 +553,13 @@ func (a *Array) Squeeze(axes ...int) (*Array, error) {
 			return append(dst, graph.Ref{Input: 0, Block: graph.FlatIndex(inGrid, b)})
 		},
 		Func: func([]int) graph.TaskFunc {
-			return func(_ *graph.Exec, in []any) (any, error) { return in[0].(*ndarray.Array).Squeeze(squeezed...) }
+			return func(_ *graph.Exec, in []any) (any, error) {
+				a, err := asArray(in[0])
+				if err != nil {
+					return nil, err
+				}
+				return a.Squeeze(squeezed...)
+			}
 		},
 	})
 	return &Array{dtype: a.dtype, shape: c.shape(), chunks: c, layer: layer}, nil

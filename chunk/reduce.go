@@ -118,6 +118,9 @@ func Reduce(op ndarray.Op, a *Array, opts ndarray.ReduceOptions, axes ...int) (*
 		return n
 	}
 	name := op.String()
+	if codec != nil && src.raw != nil && src.dtype == codec.Stored {
+		return reduceRaw(op, src, codec, norm, opts, out, outAxis, reduced, regionOf, cells, dt), nil
+	}
 	partials := graph.NewLayer(graph.Spec{
 		Op: fmt.Sprintf("partial:%s:%v:%+v:%v", op, norm, opts, codec), Name: "partial-" + name,
 		Kind: graph.Compute, Grid: inChunks.Grid(), Inputs: []*graph.Layer{src.layer},
@@ -128,7 +131,11 @@ func Reduce(op ndarray.Op, a *Array, opts ndarray.ReduceOptions, axes ...int) (*
 				if err != nil {
 					return nil, err
 				}
-				if err := p.Accumulate(in[0].(*ndarray.Array), origin...); err != nil {
+				x, err := asArray(in[0])
+				if err != nil {
+					return nil, err
+				}
+				if err := p.Accumulate(x, origin...); err != nil {
 					return nil, err
 				}
 				return p, nil
@@ -138,6 +145,38 @@ func Reduce(op ndarray.Op, a *Array, opts ndarray.ReduceOptions, axes ...int) (*
 		Bytes: func(b []int) int64 { return 4 * 8 * cells(b) },
 	})
 
+	return foldPartials(op, partials, inChunks, out, outAxis, reduced, dt), nil
+}
+
+// blockCells is the number of elements of block o of c.
+func blockCells(c Chunks, o []int) int {
+	n := 1
+	for ax, i := range o {
+		n *= c[ax][i]
+	}
+	return n
+}
+
+// resultDType is the dtype of a reduction when no probe value exists
+// (integer min and max of nothing have none).
+func resultDType(op ndarray.Op, in ndarray.DType, c *ndarray.Codec, opts ndarray.ReduceOptions) ndarray.DType {
+	switch {
+	case op == ndarray.ArgMin || op == ndarray.ArgMax:
+		return ndarray.Int64
+	case c != nil && c.Decoded != 0:
+		return c.Decoded
+	case opts.MinCount > 0 && !in.IsFloat():
+		return ndarray.Float64
+	}
+	return in
+}
+
+// foldPartials returns the array of the folds of a layer of partials, one
+// per output block, each over the partials of the input blocks along the
+// reduced axes in row-major order.
+func foldPartials(op ndarray.Op, partials *graph.Layer, inChunks, out Chunks, outAxis []int, reduced []bool, dt ndarray.DType) *Array {
+	nd := len(reduced)
+	name := op.String()
 	inGrid := inChunks.Grid()
 	outGrid := out.Grid()
 	fold := graph.NewFold(graph.FoldSpec{
@@ -188,28 +227,47 @@ func Reduce(op ndarray.Op, a *Array, opts ndarray.ReduceOptions, axes ...int) (*
 			},
 		},
 	})
-	return &Array{dtype: dt, shape: out.shape(), chunks: out, layer: fold}, nil
+	return &Array{dtype: dt, shape: out.shape(), chunks: out, layer: fold}
 }
 
-// blockCells is the number of elements of block o of c.
-func blockCells(c Chunks, o []int) int {
-	n := 1
-	for ax, i := range o {
-		n *= c[ax][i]
-	}
-	return n
-}
-
-// resultDType is the dtype of a reduction when no probe value exists
-// (integer min and max of nothing have none).
-func resultDType(op ndarray.Op, in ndarray.DType, c *ndarray.Codec, opts ndarray.ReduceOptions) ndarray.DType {
-	switch {
-	case op == ndarray.ArgMin || op == ndarray.ArgMax:
-		return ndarray.Int64
-	case c != nil && c.Decoded != 0:
-		return c.Decoded
-	case opts.MinCount > 0 && !in.IsFloat():
-		return ndarray.Float64
-	}
-	return in
+// reduceRaw is Reduce of Decode(src, codec) for a source read as raw
+// bytes: each partial task reads its block itself and folds the stored
+// bytes into the codec's partial while the reader holds them (mapped from
+// the page cache by io/netcdf), so no block is ever copied, decoded or
+// held. The source's blocks are not cached on this path: reading them
+// again costs what a cache lookup would.
+func reduceRaw(op ndarray.Op, src *Array, codec *ndarray.Codec, norm []int, opts ndarray.ReduceOptions,
+	out Chunks, outAxis []int, reduced []bool,
+	regionOf func([]int) ([]int, []int), cells func([]int) int64, dt ndarray.DType) *Array {
+	raw := src.raw
+	partials := graph.NewLayer(graph.Spec{
+		// No inputs: the source's identity goes into the operation's.
+		Op:   fmt.Sprintf("partial-raw:%s:%s:%v:%+v:%v", src.layer.ID(), op, norm, opts, codec),
+		Name: "read-partial-" + op.String(), Kind: graph.Root, Grid: src.chunks.Grid(),
+		Func: func(b []int) graph.TaskFunc {
+			region, origin := regionOf(b)
+			b = slices.Clone(b)
+			return func(x *graph.Exec, _ []any) (any, error) {
+				c := *codec
+				c.Order = raw.order
+				p, err := c.NewPartial(op, region, norm, opts)
+				if err != nil {
+					return nil, err
+				}
+				at := make([]int, len(origin))
+				err = raw.read(x, b, func(bytes []byte, o, sub []int) error {
+					for i := range at {
+						at[i] = origin[i] + o[i]
+					}
+					return p.AccumulateBytes(bytes, sub, at...)
+				})
+				if err != nil {
+					return nil, err
+				}
+				return p, nil
+			}
+		},
+		Bytes: func(b []int) int64 { return blockBytes(src.dtype, src.chunks, b) + 4*8*cells(b) },
+	})
+	return foldPartials(op, partials, src.chunks, out, outAxis, reduced, dt)
 }

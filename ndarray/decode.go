@@ -88,7 +88,9 @@ func (c *Codec) equal(o *Codec) bool {
 	if c == nil || o == nil {
 		return c == o
 	}
-	return c.Stored == o.Stored && c.Order == o.Order && c.Scale == o.Scale && c.Offset == o.Offset &&
+	// The byte order only says how raw input is read, not what the
+	// values mean: partials of raw and of decoded blocks combine.
+	return c.Stored == o.Stored && c.Scale == o.Scale && c.Offset == o.Offset &&
 		c.Decoded == o.Decoded && slices.Equal(c.Missing, o.Missing)
 }
 

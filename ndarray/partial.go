@@ -303,9 +303,10 @@ func (p *numPartial[T, A]) accumulate(x *Array, origin []int) {
 }
 
 // accumulateRaw16 is accumulate for the hot path of packed files: a sum or
-// mean of raw 16-bit integers over a block whose rows run into rows of
-// cells, decoded from bytes as they are added (kernel.AddToRaw16). It
-// reports false, doing nothing, when the block is not of that form.
+// mean of raw 16-bit integers over a block whose contiguous rows run into
+// rows of cells (kernel.AddRowsToRaw16) or each into one cell
+// (kernel.SumRaw16), decoded from bytes as they are added. It reports
+// false, doing nothing, when the block is not of that form.
 func (p *numPartial[T, A]) accumulateRaw16(raw []byte, shape, origin []int, swap bool) bool {
 	if p.op != Sum && p.op != Mean {
 		return false
@@ -316,11 +317,25 @@ func (p *numPartial[T, A]) accumulateRaw16(raw []byte, shape, origin []int, swap
 	}
 	r := newRows(shape, contiguousStrides(shape), p.g.outStr)
 	last := len(r.shape) - 1
-	if last < 0 || r.strides[0][last] != 1 || r.strides[1][last] != 1 {
+	if last < 0 || r.strides[0][last] != 1 {
 		return false
 	}
 	sum := any(p.sum).([]int64)
 	m := any(p.m).(kernel.Missing[int16])
+	if r.strides[1][last] == 0 {
+		// Rows that reduce to one cell each (a global mean).
+		r.each([]int{0, base}, func(o []int, n int, _ []int) {
+			v, skipped := kernel.SumRaw16(raw[2*o[0]:], n, swap, m)
+			sum[o[1]] += v
+			if skipped > 0 {
+				p.miss[o[1]] += skipped
+			}
+		})
+		return true
+	}
+	if r.strides[1][last] != 1 {
+		return false
+	}
 	r.eachGroup([]int{0, base}, 1, rowTile, func(o []int, n int, _ []int, k, rs int) {
 		kernel.AddRowsToRaw16(sum, p.miss, o[1], raw, o[0], rs, k, n, swap, m)
 	})

@@ -700,3 +700,31 @@ func TestMissingIs(t *testing.T) {
 		t.Error("Missing[int16]{NaN: true}.is(0) = true, want false")
 	}
 }
+
+// TestSumRaw16 checks SumRaw16 against Sum on the decoded values, for
+// every length, both byte orders, unaligned buffers and fill values that
+// fall in every lane of the four-value groups.
+func TestSumRaw16(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 16))
+	for _, m := range []Missing[int16]{{}, {Fill: true, F1: 7, F2: 7}, {Fill: true, F1: 7, F2: -3}, {Fill: true, F1: -32767, F2: -32767}} {
+		for _, n := range lengths {
+			for _, swap := range []bool{false, true} {
+				for _, off := range []int{0, 1} {
+					vals := make([]int16, n)
+					for i := range vals {
+						vals[i] = randVal[int16](rng, m.F1, m.F2, true)
+						if rng.IntN(50) == 0 {
+							vals[i] = int16(rng.Uint32())
+						}
+					}
+					raw := rawInt16(vals, swap, off)
+					want, wantSkipped := Sum[int64](vals, 0, 1, n, m)
+					got, skipped := SumRaw16(raw, n, swap, m)
+					if got != want || skipped != wantSkipped {
+						t.Errorf("SumRaw16(n %d, swap %v, offset %d, %+v) = %d, %d; want %d, %d", n, swap, off, m, got, skipped, want, wantSkipped)
+					}
+				}
+			}
+		}
+	}
+}

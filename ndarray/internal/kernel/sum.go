@@ -510,3 +510,84 @@ func AddRowsToRaw16(acc, miss []int64, ai int, raw []byte, xi, xr, k, n int, swa
 		a[i] += (dec(r0) + dec(r1)) + (dec(r2) + dec(r3))
 	}
 }
+
+// SumRaw16 is Sum for a contiguous row of n 16-bit signed integers still
+// in their stored bytes (see AddToRaw16), skipping the fill values of m:
+//
+//	for k := range n { v := int16(order.Uint16(raw[2*k:])); if !m.is(v) { s += int64(v) } else { skipped++ } }
+//
+// Four values are loaded at once as a 64-bit word. A word holding no fill
+// value (found by the "has a zero lane" bit trick on word XOR fill) is
+// summed without decoding its values: a value is 256·hi + lo with hi
+// signed, so the sum is 256·Σhi_unsigned − 65536·#(negative) + Σlo, and
+// the three sums are kept in the four 16-bit lanes of three words,
+// flushed every 256 words before a lane can overflow. Words holding a
+// fill value are summed one value at a time.
+func SumRaw16(raw []byte, n int, swap bool, m Missing[int16]) (s int64, skipped int64) {
+	u := uint16s(raw[:2*n])
+	f1, f2 := uint16(m.F1), uint16(m.F2)
+	if swap {
+		f1, f2 = bits.ReverseBytes16(f1), bits.ReverseBytes16(f2)
+	}
+	const (
+		lanes = 0x0001_0001_0001_0001
+		bytes = 0x00FF_00FF_00FF_00FF
+	)
+	p1, p2 := uint64(f1)*lanes, uint64(f2)*lanes
+	twoFills := m.Fill && f1 != f2
+	hasZero := func(x uint64) bool { return (x-lanes)&^x&(lanes<<15) != 0 }
+	// Shifts of the high byte, the low byte and the sign bit of a value
+	// within its lane, by byte order.
+	hiShift, loShift, signShift := uint(0), uint(8), uint(7)
+	if !swap {
+		hiShift, loShift, signShift = 8, 0, 15
+	}
+	laneSum := func(x uint64) int64 {
+		return int64(x&0xFFFF) + int64(x>>16&0xFFFF) + int64(x>>32&0xFFFF) + int64(x>>48)
+	}
+	var hi, lo, neg uint64 // lane sums since the last flush
+	flush := func() {
+		s += 256*laneSum(hi) - 65536*laneSum(neg) + laneSum(lo)
+		hi, lo, neg = 0, 0, 0
+	}
+	i := 0
+	if n >= 4 {
+		w := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(raw))), n/4)
+		for j, x := range w {
+			if j&255 == 0 {
+				flush() // before any lane can overflow
+			}
+			if m.Fill && (hasZero(x^p1) || twoFills && hasZero(x^p2)) {
+				for k := range 4 {
+					r := uint16(x >> (16 * k))
+					if r == f1 || r == f2 {
+						skipped++
+						continue
+					}
+					if swap {
+						r = bits.ReverseBytes16(r)
+					}
+					s += int64(int16(r))
+				}
+				continue
+			}
+			hi += x >> hiShift & bytes
+			lo += x >> loShift & bytes
+			neg += x >> signShift & lanes
+		}
+		flush()
+		i = 4 * len(w)
+	}
+	for ; i < n; i++ {
+		r := u[i]
+		if m.Fill && (r == f1 || r == f2) {
+			skipped++
+			continue
+		}
+		if swap {
+			r = bits.ReverseBytes16(r)
+		}
+		s += int64(int16(r))
+	}
+	return s, skipped
+}

@@ -1,0 +1,541 @@
+package netcdf
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sort"
+
+	"github.com/tesseradata/tessera/chunk"
+	"github.com/tesseradata/tessera/graph"
+	"github.com/tesseradata/tessera/labels"
+	"github.com/tesseradata/tessera/labels/cftime"
+	"github.com/tesseradata/tessera/ndarray"
+)
+
+// Options control how files are opened.
+type Options struct {
+	// Chunks sets the block length along named dimensions. Dimensions
+	// not named get one block per file along the record dimension (split
+	// further when a block would exceed BlockBytes decoded) and are kept
+	// whole otherwise.
+	Chunks map[string]int
+	// BlockBytes bounds default blocks (decoded); zero means
+	// chunk.DefaultBlockBytes (64 MiB).
+	BlockBytes int64
+	// Raw skips CF decoding: values stay as stored, attributes as
+	// written.
+	Raw bool
+}
+
+// Open returns the dataset in the file at path, lazily: the header and
+// the coordinate variables are read now, data only when computed, one
+// hyperslab per block. Classic, 64-bit offset, CDF-5 and netCDF-4 files
+// are read; CF conventions are decoded (labels.Decode) unless opts.Raw.
+func Open(path string, opts ...Options) (*labels.Dataset, error) {
+	return OpenMF([]string{path}, "", opts...)
+}
+
+// OpenMF opens files as one dataset concatenated along dim (the record
+// dimension when dim is ""). paths may hold glob patterns. The files are
+// ordered by their values of dim's coordinate, not by name, and must
+// agree on everything else: the other dimensions, the coordinate values,
+// the variables and their types, the calendar; repeated or overlapping
+// steps are an error. Every error names the file and what differs.
+func OpenMF(paths []string, dim string, opts ...Options) (*labels.Dataset, error) {
+	o := Options{}
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	names, err := expand(paths)
+	if err != nil {
+		return nil, err
+	}
+	files := make([]*file, len(names))
+	for i, p := range names {
+		if files[i], err = openFile(p); err != nil {
+			return nil, err
+		}
+	}
+	if dim == "" {
+		dim = recordDim(files[0])
+	}
+	mf, err := newMulti(files, dim, o)
+	if err != nil {
+		return nil, err
+	}
+	return mf.dataset()
+}
+
+// expand resolves glob patterns; a path without pattern characters must
+// exist. The result has no duplicates.
+func expand(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		if !hasMeta(p) {
+			out = append(out, p)
+			continue
+		}
+		m, err := filepath.Glob(p)
+		if err != nil {
+			return nil, fmt.Errorf("netcdf: pattern %q: %w", p, err)
+		}
+		if len(m) == 0 {
+			return nil, fmt.Errorf("netcdf: pattern %q matches no file", p)
+		}
+		out = append(out, m...)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("netcdf: no files to open")
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+func hasMeta(p string) bool {
+	for _, c := range p {
+		if c == '*' || c == '?' || c == '[' {
+			return true
+		}
+	}
+	return false
+}
+
+// recordDim returns the file's unlimited dimension, else "time" if it has
+// one, else "".
+func recordDim(f *file) string {
+	for _, d := range f.dims {
+		if d.unlimited {
+			return d.name
+		}
+	}
+	for _, d := range f.dims {
+		if d.name == "time" {
+			return d.name
+		}
+	}
+	return ""
+}
+
+// multi is a set of files forming one dataset along dim.
+type multi struct {
+	files []*file
+	dim   string
+	o     Options
+	// offsets[i] is the position along dim of file i's first step.
+	offsets []int
+	// times is the concatenated time coordinate, decoded, in the first
+	// file's units, when dim is a time coordinate.
+	times []float64
+}
+
+func newMulti(files []*file, dim string, o Options) (*multi, error) {
+	m := &multi{files: files, dim: dim, o: o}
+	if err := m.order(); err != nil {
+		return nil, err
+	}
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, f := range m.files {
+		m.offsets = append(m.offsets, n)
+		n += f.dimLen(dim)
+	}
+	return m, nil
+}
+
+func (f *file) dimLen(name string) int {
+	for _, d := range f.dims {
+		if d.name == name {
+			return d.len
+		}
+	}
+	return 0
+}
+
+// coordValues reads a whole 1-D coordinate variable of a file.
+func (f *file) coordValues(name string) (*ndarray.Array, error) {
+	v := f.variable(name)
+	if v == nil {
+		return nil, nil
+	}
+	shape := f.shape(v)
+	a, _, err := f.read(v, make([]int, len(shape)), shape)
+	if err != nil {
+		return nil, &FileError{f.path, fmt.Errorf("variable %q: %w", name, err)}
+	}
+	return a, nil
+}
+
+// order sorts the files by the first value of dim's coordinate (decoded
+// to dates when it is a time coordinate, so files with different units
+// order correctly), and converts the time values to the first file's
+// units.
+func (m *multi) order() error {
+	if len(m.files) == 1 || m.dim == "" {
+		if m.dim != "" {
+			return m.loadTimes()
+		}
+		return nil
+	}
+	type keyed struct {
+		f     *file
+		first float64
+		dates []cftime.Date
+	}
+	ks := make([]keyed, len(m.files))
+	var cal cftime.Calendar
+	var units string
+	for i, f := range m.files {
+		ks[i].f = f
+		vals, dates, c, u, err := f.timeOrValues(m.dim)
+		if err != nil {
+			return err
+		}
+		if i == 0 {
+			cal, units = c, u
+		} else if dates != nil && c != cal {
+			return &FileError{f.path, fmt.Errorf("calendar %q differs from %q in %s: %w", c, cal, m.files[0].path, ErrMismatch)}
+		}
+		if len(vals) == 0 {
+			continue
+		}
+		ks[i].dates = dates
+		if dates != nil {
+			ref, _ := cftime.ParseUnits(units, cal)
+			f0, err := ref.Encode(dates[0])
+			if err != nil {
+				return &FileError{f.path, err}
+			}
+			ks[i].first = f0
+		} else {
+			ks[i].first = vals[0]
+		}
+	}
+	sort.SliceStable(ks, func(i, j int) bool { return ks[i].first < ks[j].first })
+	for i := range ks {
+		m.files[i] = ks[i].f
+	}
+	return m.loadTimes()
+}
+
+// timeOrValues returns the values of coordinate dim in file f, and if it
+// is a time coordinate, its dates, calendar and units.
+func (f *file) timeOrValues(dim string) ([]float64, []cftime.Date, cftime.Calendar, string, error) {
+	a, err := f.coordValues(dim)
+	if err != nil || a == nil {
+		return nil, nil, 0, "", err
+	}
+	vals := ndarray.Float64s(a)
+	v := f.variable(dim)
+	units, _ := v.attrs.String("units")
+	calAttr, _ := v.attrs.String("calendar")
+	tv, err := labels.Decode(dim, mustVar(labels.FromSlice([]string{dim}, vals, labels.Attrs{{Name: "units", Value: units}, {Name: "calendar", Value: calAttr}})))
+	if err != nil || tv.Encoding().Units == "" {
+		if err != nil {
+			return nil, nil, 0, "", &FileError{f.path, err}
+		}
+		return vals, nil, 0, "", nil
+	}
+	dates, cal, err := labels.Times(tv)
+	if err != nil {
+		return nil, nil, 0, "", &FileError{f.path, err}
+	}
+	return vals, dates, cal, units, nil
+}
+
+func mustVar(v *labels.Variable, err error) *labels.Variable {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// loadTimes reads dim's coordinate across the ordered files, converting
+// times to the first file's units, and checks that the steps strictly
+// increase across files (no repeat, no overlap).
+func (m *multi) loadTimes() error {
+	var all []float64
+	var lastDate cftime.Date
+	var lastFile string
+	first := m.files[0]
+	v0 := first.variable(m.dim)
+	if v0 == nil {
+		return nil
+	}
+	units, _ := v0.attrs.String("units")
+	for _, f := range m.files {
+		vals, dates, cal, _, err := f.timeOrValues(m.dim)
+		if err != nil {
+			return err
+		}
+		if dates == nil {
+			if len(all) > 0 && len(vals) > 0 && vals[0] <= all[len(all)-1] {
+				return &FileError{f.path, fmt.Errorf("%s starts at %v, not after %v where %s ends: repeated or overlapping steps: %w", m.dim, vals[0], all[len(all)-1], lastFile, ErrMismatch)}
+			}
+			all = append(all, vals...)
+			lastFile = f.path
+			continue
+		}
+		ref, err := cftime.ParseUnits(units, cal)
+		if err != nil {
+			return &FileError{first.path, err}
+		}
+		conv := make([]float64, len(dates))
+		if err := ref.EncodeAll(conv, dates); err != nil {
+			return &FileError{f.path, err}
+		}
+		for i, d := range dates {
+			if (i > 0 || len(all) > 0) && d.Compare(lastDate) <= 0 {
+				where := "in this file"
+				if i == 0 {
+					where = "in " + lastFile
+				}
+				return &FileError{f.path, fmt.Errorf("time step %s is not after %s %s: repeated or overlapping steps: %w", d, lastDate, where, ErrMismatch)}
+			}
+			lastDate = d
+		}
+		all = append(all, conv...)
+		lastFile = f.path
+	}
+	m.times = all
+	return nil
+}
+
+// check verifies that the files agree on everything but dim.
+func (m *multi) check() error {
+	f0 := m.files[0]
+	for _, f := range m.files[1:] {
+		for _, d := range f0.dims {
+			if d.name == m.dim {
+				continue
+			}
+			if n := f.dimLen(d.name); n != d.len {
+				return &FileError{f.path, fmt.Errorf("dimension %q has length %d, %d in %s: %w", d.name, n, d.len, f0.path, ErrMismatch)}
+			}
+		}
+		for _, v := range f0.vars {
+			w := f.variable(v.name)
+			if w == nil {
+				return &FileError{f.path, fmt.Errorf("variable %q is missing (it is in %s): %w", v.name, f0.path, ErrMismatch)}
+			}
+			if w.dtype != v.dtype || !slices.Equal(f.dimNames(w), f0.dimNames(&v)) {
+				return &FileError{f.path, fmt.Errorf("variable %q is %s%v, %s%v in %s: %w", v.name, w.dtype, f.dimNames(w), v.dtype, f0.dimNames(&v), f0.path, ErrMismatch)}
+			}
+		}
+		for _, w := range f.vars {
+			if f0.variable(w.name) == nil {
+				return &FileError{f.path, fmt.Errorf("variable %q is not in %s: %w", w.name, f0.path, ErrMismatch)}
+			}
+		}
+		// Coordinates other than dim must have the same values.
+		for _, v := range f0.vars {
+			if len(v.dims) != 1 || f0.dims[v.dims[0]].name != v.name || v.name == m.dim {
+				continue
+			}
+			a, err := f0.coordValues(v.name)
+			if err != nil {
+				return err
+			}
+			b, err := f.coordValues(v.name)
+			if err != nil {
+				return err
+			}
+			if !slices.Equal(ndarray.Float64s(a), ndarray.Float64s(b)) {
+				return &FileError{f.path, fmt.Errorf("coordinate %q has different values than in %s (a different grid): %w", v.name, f0.path, ErrMismatch)}
+			}
+		}
+	}
+	return nil
+}
+
+// dataset builds the labeled dataset of the files.
+func (m *multi) dataset() (*labels.Dataset, error) {
+	f0 := m.files[0]
+	var data, cs labels.Vars
+	for i := range f0.vars {
+		v := &f0.vars[i]
+		dims := f0.dimNames(v)
+		isCoord := len(dims) == 1 && dims[0] == v.name
+		var lv *labels.Variable
+		var err error
+		switch {
+		case isCoord && v.name == m.dim && m.times != nil:
+			lv, err = labels.FromSlice(dims, m.times, v.attrs)
+		case isCoord:
+			var a *ndarray.Array
+			if a, err = f0.coordValues(v.name); err == nil {
+				lv, err = labels.FromArray(dims, a, v.attrs)
+			}
+		default:
+			lv, err = m.lazy(v)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !m.o.Raw {
+			if lv, err = decode(v.name, lv, m); err != nil {
+				return nil, &FileError{f0.path, err}
+			}
+		}
+		if isCoord {
+			cs = append(cs, labels.Named{Name: v.name, Var: lv})
+		} else {
+			data = append(data, labels.Named{Name: v.name, Var: lv})
+		}
+	}
+	ds, err := labels.NewDataset(data, cs, f0.attrs)
+	if err != nil {
+		return nil, &FileError{f0.path, err}
+	}
+	return ds, nil
+}
+
+// decode applies CF decoding; the codec must be the same in every file
+// (packing that differs between files is refused rather than decoded
+// inconsistently).
+func decode(name string, v *labels.Variable, m *multi) (*labels.Variable, error) {
+	c0, err := labels.CodecFor(name, m.files[0].variable(name).dtype, m.files[0].variable(name).attrs)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range m.files[1:] {
+		w := f.variable(name)
+		c, err := labels.CodecFor(name, w.dtype, w.attrs)
+		if err != nil {
+			return nil, &FileError{f.path, err}
+		}
+		if (c == nil) != (c0 == nil) || c != nil && (c.Scale != c0.Scale || c.Offset != c0.Offset || !slices.Equal(c.Missing, c0.Missing)) {
+			return nil, &FileError{f.path, fmt.Errorf("variable %q is packed differently than in %s (scale_factor, add_offset or fill value): %w", name, m.files[0].path, ErrMismatch)}
+		}
+	}
+	return labels.Decode(name, v)
+}
+
+// lazy returns a variable whose blocks are read from the files when
+// computed: along dim, each file is split into blocks of its own.
+func (m *multi) lazy(v *varInfo) (*labels.Variable, error) {
+	f0 := m.files[0]
+	dims := f0.dimNames(v)
+	concat := slices.Index(dims, m.dim)
+	var parts []*chunk.Array
+	files := m.files
+	if concat < 0 {
+		files = files[:1]
+	}
+	for _, f := range files {
+		w := f.variable(v.name)
+		a, err := m.source(f, w)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, a)
+	}
+	data := parts[0]
+	if len(parts) > 1 {
+		var err error
+		if data, err = chunk.Concat(concat, parts...); err != nil {
+			return nil, &FileError{f0.path, fmt.Errorf("variable %q: %w", v.name, err)}
+		}
+	}
+	return labels.NewVariable(dims, data, v.attrs)
+}
+
+// source returns the lazy array of variable v of file f.
+func (m *multi) source(f *file, v *varInfo) (*chunk.Array, error) {
+	shape := f.shape(v)
+	dims := f.dimNames(v)
+	c := m.chunks(dims, shape, v.dtype)
+	name := v.name
+	src := chunk.Source{
+		Name: "read-" + name, DType: v.dtype, Shape: shape, Chunks: c,
+		Key: f.identity() + " var=" + name + " chunks=" + c.String(),
+	}
+	fail := func(start []int, err error) error {
+		return &FileError{f.path, fmt.Errorf("variable %q at %v: %w", name, start, err)}
+	}
+	if f.hdr != nil {
+		// Classic files: the stored big-endian bytes, read without any
+		// lock and decoded by whoever consumes them.
+		src.Order = binary.BigEndian
+		src.ReadRaw = func(x *graph.Exec, start, count []int, use func(raw []byte, origin, shape []int) error) error {
+			if x != nil && x.Ctx != nil {
+				if err := context.Cause(x.Ctx); err != nil {
+					return err
+				}
+			}
+			var used bool
+			err := f.withClassicRaw(v, start, count, func(b []byte, origin, shape []int) error {
+				used = true
+				if x != nil {
+					x.AddRead(int64(len(b)))
+				}
+				return use(b, origin, shape)
+			})
+			if err != nil && !used {
+				return fail(start, err)
+			}
+			return err
+		}
+	} else {
+		src.Load = func(x *graph.Exec, start, count []int) (*ndarray.Array, error) {
+			if x != nil && x.Ctx != nil {
+				if err := context.Cause(x.Ctx); err != nil {
+					return nil, err
+				}
+			}
+			a, n, err := f.read(v, start, count)
+			if err != nil {
+				return nil, fail(start, err)
+			}
+			if x != nil {
+				x.AddRead(n)
+			}
+			return a, nil
+		}
+	}
+	return chunk.FromSource(src)
+}
+
+// chunks returns the blocks of one file's variable: Options.Chunks where
+// given; otherwise dimensions whole, except that the record dimension
+// (or the first one) is split so a decoded block stays within
+// BlockBytes.
+func (m *multi) chunks(dims []string, shape []int, dt ndarray.DType) chunk.Chunks {
+	size := make([]int, len(dims))
+	split := -1
+	for i, d := range dims {
+		if n, ok := m.o.Chunks[d]; ok && n > 0 {
+			size[i] = n
+		} else if d == m.dim {
+			split = i
+		}
+	}
+	if split < 0 && len(dims) > 0 {
+		if _, ok := m.o.Chunks[dims[0]]; !ok {
+			split = 0
+		}
+	}
+	if split >= 0 {
+		target := m.o.BlockBytes
+		if target <= 0 {
+			target = chunk.DefaultBlockBytes
+		}
+		// Decoded values are at most 8 bytes.
+		per := int64(max(8, dt.Size()))
+		for i, n := range shape {
+			if i != split {
+				if size[i] > 0 {
+					per *= int64(size[i])
+				} else {
+					per *= int64(max(n, 1))
+				}
+			}
+		}
+		size[split] = int(max(1, target/per))
+	}
+	return chunk.Regular(shape, size)
+}
