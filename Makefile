@@ -12,7 +12,7 @@ JS_ORACLE := io/arrow/testdata/js
 # detector.
 RACE_PKGS := ./ndarray/... ./graph/... ./scheduler/... ./chunk/... ./labels/... ./io/arrow/...
 
-.PHONY: all deps demo test vet fmt-check bench bench-micro bench-outofcore clean
+.PHONY: all deps demo test vet fmt-check bench bench-micro bench-outofcore bench-io clean
 
 all: test
 
@@ -68,7 +68,15 @@ bench-outofcore: deps
 	$(GO) build -o bin/outofcore ./bench/outofcore
 	/usr/bin/time -v bin/outofcore -gib 16 -memory 512 2>&1 | tee bench/results/outofcore.txt
 
-bench: bench-micro bench-outofcore
+# bench-io times the global mean of 2 years of ERA-like files (made by
+# bench/gen on first use) against cdo timmean.
+bench-io: deps
+	@command -v cdo >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends cdo; }
+	@[ -f bench/data/era/era_2001_12.nc ] || $(GO) run ./bench/gen -out bench/data/era -years 2
+	@mkdir -p bench/results
+	$(GO) run ./bench/globalmean -files 'bench/data/era/*.nc' -runs 5 | tee bench/results/globalmean.txt
+
+bench: bench-micro bench-outofcore bench-io
 
 clean:
 	$(GO) clean -testcache

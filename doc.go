@@ -11,6 +11,7 @@
 //   - chunk: lazy chunked arrays, computed block by block
 //   - labels, labels/cftime: named dimensions, coordinates, indexes,
 //     Dataset and DataArray; CF conventions and calendars
+//   - io/netcdf, io/arrow: netCDF files in and out; Arrow and Parquet out
 //
 // This package holds no code; its tests state the dependency policy
 // between the subpackages.
