@@ -1,0 +1,455 @@
+package chunk
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/tesseradata/tessera/graph"
+	"github.com/tesseradata/tessera/ndarray"
+)
+
+// Strategy is how GroupReduce lays out its graph; see GroupReduce.
+type Strategy uint8
+
+// The strategies.
+const (
+	// AutoStrategy picks Blockwise when every group lies within one block along
+	// the axis, Cohorts otherwise.
+	AutoStrategy Strategy = iota
+	// Blockwise reduces each group inside the one block holding it.
+	Blockwise
+	// Cohorts folds together the groups that occur in the same blocks
+	// (seasons over years, months over years): one fold per cohort.
+	Cohorts
+	// MapReduce folds every group in one fold over all the blocks (best
+	// when most groups occur in most blocks: day of year over yearly
+	// blocks).
+	MapReduce
+)
+
+func (s Strategy) String() string {
+	return [...]string{"auto", "blockwise", "cohorts", "map-reduce"}[s]
+}
+
+// ParseStrategy returns the Strategy named s.
+func ParseStrategy(s string) (Strategy, error) {
+	for st := AutoStrategy; st <= MapReduce; st++ {
+		if st.String() == s {
+			return st, nil
+		}
+	}
+	return 0, fmt.Errorf("chunk: unknown strategy %q (auto, blockwise, cohorts or map-reduce)", s)
+}
+
+// Groups describes a grouping of the positions along an axis: Codes[p] is
+// the group of position p (0 <= code < N), or -1 for a position in no
+// group.
+type Groups struct {
+	Codes []int
+	N     int
+}
+
+// groupRun is a range [lo, hi) of positions along the axis, within one block,
+// all in group g; rank is the rank of lo among the members of g.
+type groupRun struct {
+	g, lo, hi, rank int
+}
+
+// groupLayout is what the layers of a grouped reduction need to know
+// about the groups and the blocks along the axis.
+type groupLayout struct {
+	count   []int         // members per group
+	runs    [][]groupRun       // per block along the axis, in position order
+	blocks  [][]int       // per group: the blocks along the axis holding it
+	cohorts [][]int       // groups per cohort
+	cohort  []int         // cohort of each group
+	inBlock [][]int       // per block: the groups it holds, ascending
+	where   []map[int]int // per block: group -> index in inBlock
+}
+
+func newGroupLayout(g Groups, chunks []int, strategy Strategy) (*groupLayout, Strategy, error) {
+	l := &groupLayout{count: make([]int, g.N), blocks: make([][]int, g.N)}
+	off := 0
+	for b, n := range chunks {
+		var rs []groupRun
+		seen := map[int]bool{}
+		var in []int
+		for p := off; p < off+n; p++ {
+			c := g.Codes[p]
+			if c < -1 || c >= g.N {
+				return nil, 0, fmt.Errorf("chunk: group code %d at position %d outside [-1, %d)", c, p, g.N)
+			}
+			if c < 0 {
+				continue
+			}
+			if k := len(rs) - 1; k >= 0 && rs[k].g == c && rs[k].hi == p {
+				rs[k].hi++
+			} else {
+				rs = append(rs, groupRun{g: c, lo: p, hi: p + 1, rank: l.count[c]})
+			}
+			l.count[c]++
+			if !seen[c] {
+				seen[c] = true
+				in = append(in, c)
+				l.blocks[c] = append(l.blocks[c], b)
+			}
+		}
+		slices.Sort(in)
+		where := make(map[int]int, len(in))
+		for i, c := range in {
+			where[c] = i
+		}
+		l.runs = append(l.runs, rs)
+		l.inBlock = append(l.inBlock, in)
+		l.where = append(l.where, where)
+		off += n
+	}
+	if strategy == AutoStrategy {
+		strategy = Blockwise
+		for _, bs := range l.blocks {
+			if len(bs) > 1 {
+				strategy = Cohorts
+			}
+		}
+	}
+	if strategy == Blockwise {
+		for c, bs := range l.blocks {
+			if len(bs) > 1 {
+				return nil, 0, fmt.Errorf("chunk: blockwise grouping: group %d spans %d blocks (use cohorts or map-reduce, or rechunk)", c, len(bs))
+			}
+		}
+	}
+	// Cohorts: groups with the same blocks. Map-reduce: one cohort.
+	l.cohort = make([]int, g.N)
+	key := map[string]int{}
+	for c := range g.N {
+		k := ""
+		if strategy != MapReduce {
+			k = fmt.Sprint(l.blocks[c])
+		}
+		id, ok := key[k]
+		if !ok {
+			id = len(l.cohorts)
+			key[k] = id
+			l.cohorts = append(l.cohorts, nil)
+		}
+		l.cohort[c] = id
+		l.cohorts[id] = append(l.cohorts[id], c)
+	}
+	return l, strategy, nil
+}
+
+// cohortBlocks returns the blocks along the axis holding any group of
+// cohort k, ascending.
+func (l *groupLayout) cohortBlocks(k int) []int {
+	var bs []int
+	for _, c := range l.cohorts[k] {
+		bs = append(bs, l.blocks[c]...)
+	}
+	slices.Sort(bs)
+	return slices.Compact(bs)
+}
+
+// bundle is the partials of the groups one block holds.
+type bundle struct {
+	groups []int
+	parts  []*ndarray.Partial
+}
+
+// Nbytes is the memory the bundle's partials hold.
+func (b *bundle) Nbytes() int {
+	n := 0
+	for _, p := range b.parts {
+		if p != nil {
+			n += p.Nbytes()
+		}
+	}
+	return n
+}
+
+// GroupReduce returns the reduction op of a over axis within each group
+// of g: the result has axis replaced by one position per group, in group
+// order (a group without members is all missing, or an error for integer
+// min and max). Positions in no group are ignored.
+//
+// It is the one-pass grouped reduction (flox's map-reduce, computed as a
+// stream): one task per block folds each of the block's steps into the
+// partial aggregate of its group, so the graph has one task per block,
+// not one per block and group; then the partials of each group are
+// combined in the fixed order of the blocks (bit-identical for any number
+// of workers, and independent of the chunking within rounding). Each
+// result block depends only on the blocks holding its group, so
+// selecting groups of the result prunes reads. The strategy sets how the
+// combining folds are laid out (see Strategy); AutoStrategy picks from the
+// layout. When a is Decode(raw source, codec) and axis is 0, the blocks
+// are folded from their stored bytes without being decoded.
+func GroupReduce(op ndarray.Op, a *Array, axis int, g Groups, opts ndarray.ReduceOptions, strategy Strategy) (*Array, error) {
+	nd := len(a.shape)
+	if axis < 0 || axis >= nd {
+		return nil, fmt.Errorf("chunk: group %s: axis %d for %d-dimensional array: %w", op, axis, nd, ndarray.ErrAxis)
+	}
+	if len(g.Codes) != a.shape[axis] {
+		return nil, fmt.Errorf("chunk: group %s: %d group codes for axis %d of length %d: %w", op, len(g.Codes), axis, a.shape[axis], ndarray.ErrShape)
+	}
+	if g.N < 1 {
+		return nil, fmt.Errorf("chunk: group %s: no groups", op)
+	}
+	if opts.KeepDims {
+		return nil, fmt.Errorf("chunk: group %s: KeepDims does not apply to grouped reductions", op)
+	}
+	src, codec := a, (*ndarray.Codec)(nil)
+	if a.decoded != nil && op != ndarray.Any && op != ndarray.All {
+		src, codec = a.decoded.src, a.decoded.codec
+	}
+	lay, strategy, err := newGroupLayout(g, src.chunks[axis], strategy)
+	if err != nil {
+		return nil, err
+	}
+	newPartial := func(region []int) (*ndarray.Partial, error) {
+		if codec != nil {
+			return codec.NewPartial(op, region, []int{axis}, opts)
+		}
+		return ndarray.NewPartial(op, src.dtype, region, []int{axis}, opts)
+	}
+	probe, err := newPartial(make([]int, nd))
+	if err != nil {
+		return nil, fmt.Errorf("chunk: %w", err)
+	}
+	dt := resultDType(op, src.dtype, codec, opts)
+	if zero, err := probe.Result(); err == nil {
+		dt = zero.DType()
+	}
+
+	inLay := newLayout(src.chunks)
+	inGrid := src.chunks.Grid()
+	// region of group c within input block b: the block's extent on the
+	// other axes, the group's members along axis.
+	regionOf := func(c int, b []int) []int {
+		_, shape := inLay.block(b)
+		shape[axis] = lay.count[c]
+		return shape
+	}
+	// fill folds the values of block b (given as a function that
+	// accumulates a run of positions into a partial) into a new bundle.
+	newBundle := func(b []int, accumulate func(p *ndarray.Partial, r groupRun) error) (*bundle, error) {
+		in := lay.inBlock[b[axis]]
+		bd := &bundle{groups: in, parts: make([]*ndarray.Partial, len(in))}
+		for i, c := range in {
+			p, err := newPartial(regionOf(c, b))
+			if err != nil {
+				return nil, err
+			}
+			bd.parts[i] = p
+		}
+		for _, r := range lay.runs[b[axis]] {
+			if err := accumulate(bd.parts[lay.where[b[axis]][r.g]], r); err != nil {
+				return nil, err
+			}
+		}
+		return bd, nil
+	}
+	partBytes := func(b []int) int64 {
+		_, shape := inLay.block(b)
+		cells := int64(1)
+		for i, n := range shape {
+			if i != axis {
+				cells *= int64(n)
+			}
+		}
+		return 4 * 8 * cells * int64(max(1, len(lay.inBlock[b[axis]])))
+	}
+
+	var maps *graph.Layer
+	name := "group-" + op.String()
+	if codec != nil && src.raw != nil && src.dtype == codec.Stored && axis == 0 {
+		// Read the stored bytes piece by piece and fold each run of
+		// steps into its group's partial.
+		raw := src.raw
+		maps = graph.NewLayer(graph.Spec{
+			Op:   fmt.Sprintf("group-raw:%s:%s:%d:%v:%+v:%v:%s", src.layer.ID(), op, axis, g, opts, codec, strategy),
+			Name: "read-" + name, Kind: graph.Root, Grid: inGrid,
+			Func: func(b []int) graph.TaskFunc {
+				b = slices.Clone(b)
+				start, _ := inLay.block(b)
+				rowBytes := int64(src.dtype.Size())
+				_, shape := inLay.block(b)
+				for _, n := range shape[1:] {
+					rowBytes *= int64(n)
+				}
+				return func(x *graph.Exec, _ []any) (any, error) {
+					c := *codec
+					c.Order = raw.order
+					in := lay.inBlock[b[0]]
+					bd := &bundle{groups: in, parts: make([]*ndarray.Partial, len(in))}
+					for i, cg := range in {
+						p, err := c.NewPartial(op, regionOf(cg, b), []int{0}, opts)
+						if err != nil {
+							return nil, err
+						}
+						bd.parts[i] = p
+					}
+					runs := lay.runs[b[0]]
+					at := make([]int, nd)
+					err := raw.read(x, b, func(bytes []byte, o, sub []int) error {
+						// The piece covers steps [lo, hi) of the block (and
+						// all of the other axes when whole rows are read).
+						lo := start[0] + o[0]
+						hi := lo + sub[0]
+						for _, r := range runs {
+							s, e := max(r.lo, lo), min(r.hi, hi)
+							if s >= e {
+								continue
+							}
+							piece := slices.Clone(sub)
+							piece[0] = e - s
+							copy(at, o)
+							at[0] = r.rank + s - r.lo
+							per := int64(len(bytes)) / int64(sub[0])
+							seg := bytes[int64(s-lo)*per : int64(e-lo)*per]
+							if err := bd.parts[lay.where[b[0]][r.g]].AccumulateBytes(seg, piece, at...); err != nil {
+								return err
+							}
+						}
+						return nil
+					})
+					if err != nil {
+						return nil, err
+					}
+					return bd, nil
+				}
+			},
+			Bytes: func(b []int) int64 { return partBytes(b) + pieceEstimate },
+		})
+	} else {
+		maps = graph.NewLayer(graph.Spec{
+			Op:   fmt.Sprintf("group-map:%s:%d:%v:%+v:%v:%s", op, axis, g, opts, codec, strategy),
+			Name: name, Kind: graph.Compute, Grid: inGrid, Inputs: []*graph.Layer{src.layer},
+			Func: func(b []int) graph.TaskFunc {
+				b = slices.Clone(b)
+				start, _ := inLay.block(b)
+				return func(_ *graph.Exec, in []any) (any, error) {
+					x, err := asArray(in[0])
+					if err != nil {
+						return nil, err
+					}
+					at := make([]int, nd)
+					ranges := make([]ndarray.Range, nd)
+					for i := range ranges {
+						ranges[i] = ndarray.Whole
+					}
+					return newBundle(b, func(p *ndarray.Partial, r groupRun) error {
+						ranges[axis] = ndarray.Range{Start: r.lo - start[axis], Stop: r.hi - start[axis], Step: 1}
+						v, err := x.Slice(ranges...)
+						if err != nil {
+							return err
+						}
+						at[axis] = r.rank
+						return p.Accumulate(v, at...)
+					})
+				}
+			},
+			Bytes: partBytes,
+		})
+	}
+
+	// The folds: one per cohort and block of the other axes, over the
+	// bundles of the blocks along axis holding the cohort's groups.
+	foldGrid := slices.Clone(inGrid)
+	foldGrid[axis] = len(lay.cohorts)
+	folds := graph.NewFold(graph.FoldSpec{
+		Spec: graph.Spec{
+			Op: fmt.Sprintf("group-fold:%s:%d", strategy, axis), Name: name + "-fold", Grid: foldGrid,
+			Inputs: []*graph.Layer{maps},
+			Deps: func(o []int, dst []graph.Ref) []graph.Ref {
+				b := slices.Clone(o)
+				for _, blk := range lay.cohortBlocks(o[axis]) {
+					b[axis] = blk
+					dst = append(dst, graph.Ref{Input: 0, Block: graph.FlatIndex(inGrid, b)})
+				}
+				return dst
+			},
+			Bytes: func(o []int) int64 {
+				b := slices.Clone(o)
+				b[axis] = 0
+				return partBytes(b) / int64(max(1, len(lay.inBlock[0]))) * int64(len(lay.cohorts[o[axis]]))
+			},
+		},
+		Fold: graph.Fold{
+			Init: func(o []int) (any, error) {
+				return &cohortAcc{k: o[axis], parts: map[int]*ndarray.Partial{}}, nil
+			},
+			Step: func(_ *graph.Exec, acc, in any) (any, error) {
+				ca, bd := acc.(*cohortAcc), in.(*bundle)
+				for i, c := range bd.groups {
+					if lay.cohort[c] != ca.k {
+						continue // another cohort's group in the same block
+					}
+					// Each group's partials reach only its cohort's fold,
+					// so the fold may take the first and combine into it.
+					if q, ok := ca.parts[c]; ok {
+						if err := q.Combine(bd.parts[i]); err != nil {
+							return nil, err
+						}
+					} else {
+						ca.parts[c] = bd.parts[i]
+					}
+				}
+				return ca, nil
+			},
+		},
+	})
+
+	// The result: one block per group along axis, each the finalised
+	// partial of its group in its cohort's fold.
+	outC := src.chunks.Clone()
+	outC[axis] = slices.Repeat([]int{1}, g.N)
+	outGrid := outC.Grid()
+	out := graph.NewLayer(graph.Spec{
+		Op: fmt.Sprintf("group-result:%d", axis), Name: name + "-result", Kind: graph.Compute, Grid: outGrid,
+		Inputs: []*graph.Layer{folds},
+		Deps: func(o []int, dst []graph.Ref) []graph.Ref {
+			f := slices.Clone(o)
+			f[axis] = lay.cohort[o[axis]]
+			return append(dst, graph.Ref{Input: 0, Block: graph.FlatIndex(foldGrid, f)})
+		},
+		Func: func(o []int) graph.TaskFunc {
+			o = slices.Clone(o)
+			return func(_ *graph.Exec, in []any) (any, error) {
+				c := o[axis]
+				p := in[0].(*cohortAcc).parts[c]
+				if p == nil {
+					// No member of the group: reduce nothing.
+					b := slices.Clone(o)
+					b[axis] = 0
+					region := regionOf(c, b)
+					var err error
+					if p, err = newPartial(region); err != nil {
+						return nil, err
+					}
+				}
+				r, err := p.Result()
+				if err != nil {
+					return nil, fmt.Errorf("group %d: %w", c, err)
+				}
+				if r.DType() != dt {
+					if r, err = r.Astype(dt); err != nil {
+						return nil, err
+					}
+				}
+				return r.ExpandDims(axis)
+			}
+		},
+		Bytes: func(o []int) int64 { return blockBytes(dt, outC, o) },
+	})
+	return &Array{dtype: dt, shape: outC.shape(), chunks: outC, layer: out}, nil
+}
+
+// pieceEstimate is what a raw reader holds while it reads a piece.
+const pieceEstimate = 256 << 10
+
+// cohortAcc is the accumulator of a cohort's fold: the combined partial of
+// each of its groups seen so far.
+type cohortAcc struct {
+	k     int
+	parts map[int]*ndarray.Partial
+}
