@@ -2,6 +2,7 @@ package chunk
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/tesseradata/tessera/graph"
@@ -59,7 +60,7 @@ type groupRun struct {
 // about the groups and the blocks along the axis.
 type groupLayout struct {
 	count   []int         // members per group
-	runs    [][]groupRun       // per block along the axis, in position order
+	runs    [][]groupRun  // per block along the axis, in position order
 	blocks  [][]int       // per group: the blocks along the axis holding it
 	cohorts [][]int       // groups per cohort
 	cohort  []int         // cohort of each group
@@ -452,4 +453,148 @@ const pieceEstimate = 256 << 10
 type cohortAcc struct {
 	k     int
 	parts map[int]*ndarray.Partial
+}
+
+// GroupApply returns x op y where y is indexed by group along axis: the
+// value at position p of x is combined with position g.Codes[p] of y
+// (anomalies: x - climatology[season of each step]). y has x's number of
+// dimensions, g.N positions along axis, and along every other axis x's
+// length or 1 (broadcast). Positions in no group are missing (NaN) in the
+// result, whose dtype is that of op on the two dtypes, made floating if
+// some positions are in no group.
+//
+// Each block of the result depends on its block of x and on the blocks of
+// y holding the groups that block contains: one task per block of x, not
+// one per block and group.
+func GroupApply(op ndarray.BinaryOp, x *Array, axis int, g Groups, y *Array) (*Array, error) {
+	nd := len(x.shape)
+	if axis < 0 || axis >= nd || len(y.shape) != nd {
+		return nil, fmt.Errorf("chunk: group %s: axis %d of %s%v with %s%v: %w", op, axis, x.dtype, x.shape, y.dtype, y.shape, ndarray.ErrAxis)
+	}
+	if len(g.Codes) != x.shape[axis] || y.shape[axis] != g.N {
+		return nil, fmt.Errorf("chunk: group %s: %d codes and %d groups for axis %d of lengths %d and %d: %w", op, len(g.Codes), g.N, axis, x.shape[axis], y.shape[axis], ndarray.ErrShape)
+	}
+	for i := range nd {
+		if i != axis && y.shape[i] != x.shape[i] && y.shape[i] != 1 {
+			return nil, fmt.Errorf("chunk: group %s: %s%v does not broadcast against %s%v along axis %d: %w", op, y.dtype, y.shape, x.dtype, x.shape, i, ndarray.ErrShape)
+		}
+	}
+	partial := false
+	for _, c := range g.Codes {
+		if c < -1 || c >= g.N {
+			return nil, fmt.Errorf("chunk: group code %d outside [-1, %d)", c, g.N)
+		}
+		partial = partial || c < 0
+	}
+	f := func(in ...*ndarray.Array) (*ndarray.Array, error) { return ndarray.Binary(op, in[0], in[1]) }
+	dt, err := resultType(f, x.dtype, y.dtype)
+	if err != nil {
+		return nil, fmt.Errorf("chunk: group %s: %w", op, err)
+	}
+	if partial && !dt.IsFloat() {
+		dt = ndarray.Float64
+	}
+	// y with x's chunks on the other axes (broadcast axes keep theirs).
+	want := y.chunks.Clone()
+	for i := range nd {
+		if i != axis && y.shape[i] == x.shape[i] {
+			want[i] = x.chunks[i]
+		}
+	}
+	if y, err = y.Rechunk(want); err != nil {
+		return nil, err
+	}
+	xLay := newLayout(x.chunks)
+	yGrid, xGrid := y.chunks.Grid(), x.chunks.Grid()
+	yOff := y.chunks.Offsets(axis)
+	// The block of y along axis holding group c, and c's offset in it.
+	yBlock := func(c int) (int, int) {
+		b, w := locate(yOff, c)
+		return b, w
+	}
+	lay, _, err := newGroupLayout(g, x.chunks[axis], MapReduce)
+	if err != nil {
+		return nil, err
+	}
+	// The y blocks (along axis) a block of x needs, ascending.
+	need := func(bx int) []int {
+		var bs []int
+		for _, c := range lay.inBlock[bx] {
+			b, _ := yBlock(c)
+			bs = append(bs, b)
+		}
+		slices.Sort(bs)
+		return slices.Compact(bs)
+	}
+	layer := graph.NewLayer(graph.Spec{
+		Op: fmt.Sprintf("group-apply:%s:%d:%v:%s", op, axis, g, dt), Name: "group-" + op.String(), Kind: graph.Compute,
+		Grid: xGrid, Inputs: []*graph.Layer{x.layer, y.layer},
+		Deps: func(o []int, dst []graph.Ref) []graph.Ref {
+			dst = append(dst, graph.Ref{Input: 0, Block: graph.FlatIndex(xGrid, o)})
+			b := make([]int, nd)
+			for i := range nd {
+				if yGrid[i] > 1 {
+					b[i] = o[i]
+				}
+			}
+			for _, yb := range need(o[axis]) {
+				b[axis] = yb
+				dst = append(dst, graph.Ref{Input: 1, Block: graph.FlatIndex(yGrid, b)})
+			}
+			return dst
+		},
+		Func: func(o []int) graph.TaskFunc {
+			o = slices.Clone(o)
+			start, shape := xLay.block(o)
+			ybs := need(o[axis])
+			return func(_ *graph.Exec, in []any) (any, error) {
+				xb, err := asArray(in[0])
+				if err != nil {
+					return nil, err
+				}
+				yv := map[int]*ndarray.Array{}
+				for i, yb := range ybs {
+					if yv[yb], err = asArray(in[1+i]); err != nil {
+						return nil, err
+					}
+				}
+				out := ndarray.Full(dt, math.NaN(), shape...)
+				if !dt.IsFloat() {
+					out = ndarray.Zeros(dt, shape...)
+				}
+				xr := make([]ndarray.Range, nd)
+				yr := make([]ndarray.Range, nd)
+				for i := range nd {
+					xr[i], yr[i] = ndarray.Whole, ndarray.Whole
+				}
+				for _, r := range lay.runs[o[axis]] {
+					xr[axis] = ndarray.Range{Start: r.lo - start[axis], Stop: r.hi - start[axis], Step: 1}
+					yb, w := yBlock(r.g)
+					yr[axis] = ndarray.Range{Start: w, Stop: w + 1, Step: 1}
+					xs, err1 := xb.Slice(xr...)
+					ys, err2 := yv[yb].Slice(yr...)
+					if err := firstErr(err1, err2); err != nil {
+						return nil, err
+					}
+					v, err := ndarray.Binary(op, xs, ys)
+					if err != nil {
+						return nil, err
+					}
+					if v, err = v.Astype(dt); err != nil {
+						return nil, err
+					}
+					d, err := out.Slice(xr...)
+					if err != nil {
+						return nil, err
+					}
+					if err := d.SetFrom(v); err != nil {
+						return nil, err
+					}
+				}
+				return out, nil
+			}
+		},
+		Bytes: func(o []int) int64 { return 2 * blockBytes(dt, x.chunks, o) },
+	})
+	return &Array{dtype: dt, shape: slices.Clone(x.shape), chunks: x.chunks.Clone(), layer: layer}, nil
 }

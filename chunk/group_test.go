@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tesseradata/tessera/chunk"
+	"github.com/tesseradata/tessera/graph"
 	"github.com/tesseradata/tessera/ndarray"
 )
 
@@ -154,4 +155,40 @@ func TestGroupReduceRaw(t *testing.T) {
 		}
 		assertClose(t, compute1(t, opts(2), lazy), want, 1e-12)
 	}
+}
+
+func TestGroupApplyAnomalies(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 11))
+	const nt = 36
+	x := randArray(r, ndarray.Float64, nt, 2, 3)
+	g := seasonCodes(nt)
+	g.Codes[5] = -1
+	a, _ := chunk.FromArray(x, chunk.Regular(x.Shape(), []int{7, 2, 3}))
+	clim, err := chunk.GroupReduce(ndarray.Mean, a, 0, g, ndarray.ReduceOptions{SkipNaN: true}, chunk.AutoStrategy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anom, err := chunk.GroupApply(ndarray.SubOp, a, 0, g, clim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tasks int
+	o := opts(2)
+	o.OnPlan = func(p *graph.Plan) { tasks = len(p.Tasks) }
+	got := compute1(t, o, anom)
+	want := groupRef(t, ndarray.Mean, x, g, ndarray.ReduceOptions{SkipNaN: true})
+	for p := range nt {
+		for i := range 2 {
+			for j := range 3 {
+				w := math.NaN()
+				if c := g.Codes[p]; c >= 0 {
+					w = x.At(p, i, j) - want.At(c, i, j)
+				}
+				if gv := got.At(p, i, j); !(gv == w || math.IsNaN(gv) && math.IsNaN(w)) && math.Abs(gv-w) > 1e-12 {
+					t.Fatalf("anomaly at %d,%d,%d = %v, want %v", p, i, j, gv, w)
+				}
+			}
+		}
+	}
+	t.Logf("anomaly plan: %d tasks for %d blocks", tasks, len(a.Chunks()[0]))
 }
