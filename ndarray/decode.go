@@ -517,7 +517,7 @@ func (c *Codec) unscale(op Op, v []float64, n []int64) {
 		switch op {
 		case Sum:
 			v[i] = x*c.Scale + float64(n[i])*c.Offset
-		case Mean, Min, Max:
+		case Mean, Min, Max, First, Last:
 			v[i] = x*c.Scale + c.Offset
 		case Var:
 			v[i] = x * c.Scale * c.Scale

@@ -70,7 +70,7 @@ func newNumPartial[T Number, A kernel.Acc](op Op, g *geometry, opts ReduceOption
 		// propagate it) and for counting; a propagating sum lets it
 		// flow through the arithmetic instead.
 		switch op {
-		case Sum, Mean, Var, Std:
+		case Sum, Mean, Var, Std, First, Last:
 			p.m.NaN = opts.SkipNaN
 		case Any, All:
 		default:
@@ -87,7 +87,7 @@ func newNumPartial[T Number, A kernel.Acc](op Op, g *geometry, opts ReduceOption
 	case Var, Std:
 		p.mean = make([]float64, n)
 		p.m2 = make([]float64, n)
-	case Min, Max, ArgMin, ArgMax:
+	case Min, Max, ArgMin, ArgMax, First, Last:
 		p.ext = make([]T, n)
 		if op == Min || op == Max {
 			id := identity[T](op == Min)
@@ -282,6 +282,21 @@ func (p *numPartial[T, A]) accumulate(x *Array, origin []int) {
 			}
 			v, i, f := kernel.Arg(isMax, xd, o[0], s[0], n, int64(o[2]), int64(s[2]), p.m)
 			p.mergeArg(o[1], v, i, f)
+		})
+	case First, Last:
+		last := p.op == Last
+		p.walk(x, origin, p.g.outStr, base, func(o []int, n int, s []int) {
+			xi, c, r := o[0], o[1], int64(o[2])
+			for range n {
+				if v := xd[xi]; !p.m.Is(v) {
+					if j := p.idx[c]; j < 0 || !last && r < j || last && r > j {
+						p.ext[c], p.idx[c] = v, r
+					}
+				}
+				xi += s[0]
+				c += s[1]
+				r += int64(s[2])
+			}
 		})
 	case Any, All:
 		isAll := p.op == All
@@ -507,6 +522,12 @@ func (p *numPartial[T, A]) combine(qi partial) {
 		for c := range q.ext {
 			p.mergeArg(c, q.ext[c], q.idx[c], q.first[c])
 		}
+	case First, Last:
+		for c, j := range q.idx {
+			if i := p.idx[c]; j >= 0 && (i < 0 || p.op == First && j < i || p.op == Last && j > i) {
+				p.ext[c], p.idx[c] = q.ext[c], j
+			}
+		}
 	case Any:
 		for c, v := range q.flag {
 			p.flag[c] = p.flag[c] || v
@@ -609,6 +630,22 @@ func (p *numPartial[T, A]) result(out *Array, n []int64) error {
 				d[c] = math.NaN()
 			}
 		}
+	case First, Last:
+		if d, ok := out.data.([]float64); ok {
+			for c := range d {
+				d[c] = float64(p.ext[c])
+				if p.idx[c] < 0 || n[c] < minCount {
+					d[c] = math.NaN()
+				}
+			}
+			return nil
+		}
+		for c := range n {
+			if p.idx[c] < 0 {
+				return ErrEmpty
+			}
+		}
+		copy(out.data.([]T), p.ext)
 	case Min, Max:
 		if d, ok := out.data.([]float64); ok {
 			for c := range d {

@@ -24,13 +24,18 @@ const (
 	ArgMax
 	Any
 	All
+	// First and Last give the value at the lowest and highest position
+	// within the reduced axes (with SkipNaN, the first and last valid
+	// values), as xarray's groupby first() and last().
+	First
+	Last
 )
 
 var opNames = [...]string{Sum: "sum", Mean: "mean", Min: "min", Max: "max", Count: "count",
-	Var: "var", Std: "std", ArgMin: "argmin", ArgMax: "argmax", Any: "any", All: "all"}
+	Var: "var", Std: "std", ArgMin: "argmin", ArgMax: "argmax", Any: "any", All: "all", First: "first", Last: "last"}
 
 func (op Op) String() string {
-	if op >= Sum && op <= All {
+	if op >= Sum && op <= Last {
 		return opNames[op]
 	}
 	return fmt.Sprintf("Op(%d)", uint8(op))
@@ -253,7 +258,7 @@ func NewPartial(op Op, dt DType, shape []int, axes []int, opts ReduceOptions) (*
 }
 
 func newPartial(op Op, dt DType, shape []int, axes []int, opts ReduceOptions, c *Codec) (*Partial, error) {
-	if op < Sum || op > All {
+	if op < Sum || op > Last {
 		return nil, fmt.Errorf("ndarray: reduce: %w: %v", ErrOp, op)
 	}
 	if !dt.Valid() {
@@ -364,7 +369,7 @@ func (p *Partial) Result() (*Array, error) {
 	if p.codec != nil && work == Float64 {
 		p.codec.unscale(p.op, out.data.([]float64), n)
 	}
-	if p.in == Bool && (p.op == Min || p.op == Max) && dt == Int8 {
+	if p.in == Bool && (p.op == Min || p.op == Max || p.op == First || p.op == Last) && dt == Int8 {
 		dt = Bool
 	}
 	return out.Astype(dt)

@@ -977,7 +977,7 @@ func TestReduceErrors(t *testing.T) {
 		{"argmin of empty", ndarray.ArgMin, emptyInt, ndarray.ReduceOptions{}, []int{1}, ndarray.ErrEmpty, []string{"argmin", "int32"}},
 		{"float argmax of empty", ndarray.ArgMax, emptyFloat, ndarray.ReduceOptions{SkipNaN: true}, []int{0}, ndarray.ErrEmpty, []string{"argmax", "float32", "[0 4]"}},
 		{"unknown op", ndarray.Op(0), a, ndarray.ReduceOptions{}, nil, ndarray.ErrOp, []string{"Op(0)"}},
-		{"op past the last", ndarray.All + 1, a, ndarray.ReduceOptions{}, nil, ndarray.ErrOp, []string{"Op(12)"}},
+		{"op past the last", ndarray.Last + 1, a, ndarray.ReduceOptions{}, nil, ndarray.ErrOp, []string{"Op(14)"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -1178,6 +1178,49 @@ func TestVarStable(t *testing.T) {
 		got, _ := parts[0].Result()
 		if g := got.At(); math.Abs(g-wantSample) > 1e-10*wantSample {
 			t.Errorf("trial %d, cuts %v: var = %v, want %v (relative error %.2g)", trial, cuts, g, wantSample, math.Abs(g-wantSample)/wantSample)
+		}
+	}
+}
+
+// TestFirstLast checks First and Last against the plain definition: the
+// value at the lowest (highest) position, or the first (last) valid one
+// with SkipNaN, across split partials too.
+func TestFirstLast(t *testing.T) {
+	nan := math.NaN()
+	x, _ := ndarray.FromSlice([]float64{nan, 2, 3, 4, nan, nan, 7, 8, 9, nan, 11, 12}, 4, 3)
+	cases := []struct {
+		op   ndarray.Op
+		skip bool
+		want []float64
+	}{
+		{ndarray.First, false, []float64{nan, 2, 3}},
+		{ndarray.First, true, []float64{4, 2, 3}},
+		{ndarray.Last, false, []float64{nan, 11, 12}},
+		{ndarray.Last, true, []float64{7, 11, 12}},
+	}
+	for _, tc := range cases {
+		o := ndarray.ReduceOptions{SkipNaN: tc.skip}
+		whole, err := ndarray.Reduce(tc.op, x, o, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The same, from two partials combined in reverse order.
+		p, _ := ndarray.NewPartial(tc.op, ndarray.Float64, []int{4, 3}, []int{0}, o)
+		q, _ := ndarray.NewPartial(tc.op, ndarray.Float64, []int{4, 3}, []int{0}, o)
+		top, _ := x.Slice(ndarray.Range{Start: 0, Stop: 2, Step: 1})
+		bottom, _ := x.Slice(ndarray.Range{Start: 2, Stop: 4, Step: 1})
+		_ = p.Accumulate(bottom, 2, 0)
+		_ = q.Accumulate(top, 0, 0)
+		_ = p.Combine(q)
+		split, _ := p.Result()
+		for _, got := range []*ndarray.Array{whole, split} {
+			g := ndarray.Float64s(got)
+			for i, w := range tc.want {
+				if !(g[i] == w || math.IsNaN(g[i]) && math.IsNaN(w)) {
+					t.Errorf("%s (skip %v) = %v, want %v", tc.op, tc.skip, g, tc.want)
+					break
+				}
+			}
 		}
 	}
 }

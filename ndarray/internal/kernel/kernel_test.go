@@ -256,7 +256,7 @@ func testAddTo[A Acc, T Number](t *testing.T, rng *rand.Rand, what string, n, xs
 	}
 	x0, wantAcc, wantMiss := x.clone(), acc.clone(), miss.clone()
 	for k := range n {
-		if v := *x.at(k); m.is(v) {
+		if v := *x.at(k); m.Is(v) {
 			(*wantMiss.at(k))++
 		} else {
 			*wantAcc.at(k) += A(v)
@@ -284,7 +284,7 @@ func testSum[A Acc, T Number](t *testing.T, rng *rand.Rand, what string, n, xs i
 	var wantSkipped int64
 	abs := 0.0
 	for k := range n {
-		if v := *x.at(k); m.is(v) {
+		if v := *x.at(k); m.Is(v) {
 			wantSkipped++
 		} else {
 			want += A(v)
@@ -316,7 +316,7 @@ func testCountTo[T Number](t *testing.T, rng *rand.Rand, what string, n, xs, as 
 	}
 	want := miss.clone()
 	for k := range n {
-		if m.is(*x.at(k)) {
+		if m.Is(*x.at(k)) {
 			(*want.at(k))++
 		}
 	}
@@ -330,7 +330,7 @@ func testCount[T Number](t *testing.T, rng *rand.Rand, what string, n, xs int, m
 	x := input[T](rng, n, xs, m.F1, m.F2, false)
 	var want int64
 	for k := range n {
-		if m.is(*x.at(k)) {
+		if m.Is(*x.at(k)) {
 			want++
 		}
 	}
@@ -359,7 +359,7 @@ func testMinMaxTo[T Number](t *testing.T, rng *rand.Rand, what string, n, xs, as
 		}
 		wantAcc, wantMiss, x0 := acc.clone(), miss.clone(), x.clone()
 		for k := range n {
-			if v, a := *x.at(k), wantAcc.at(k); m.is(v) {
+			if v, a := *x.at(k), wantAcc.at(k); m.Is(v) {
 				(*wantMiss.at(k))++
 			} else if isMin && v < *a || !isMin && v > *a {
 				*a = v
@@ -390,7 +390,7 @@ func testMinMax[T Number](t *testing.T, rng *rand.Rand, what string, n, xs int, 
 	var lo, hi T = init, init
 	var skipped int64
 	for k := range n {
-		if v := *x.at(k); m.is(v) {
+		if v := *x.at(k); m.Is(v) {
 			skipped++
 		} else {
 			if v < lo {
@@ -431,7 +431,7 @@ func testArgTo[T Number](t *testing.T, rng *rand.Rand, what string, n, xs, as in
 				byCell[c] = append(byCell[c], seen{int64(r), v})
 				vc, ic, fc := wantVal.at(c), wantIdx.at(c), wantFirst.at(c)
 				switch {
-				case m.is(v):
+				case m.Is(v):
 					if *fc < 0 || int64(r) < *fc {
 						*fc = int64(r)
 					}
@@ -461,7 +461,7 @@ func testArgTo[T Number](t *testing.T, rng *rand.Rand, what string, n, xs, as in
 			var bv T
 			for _, e := range s {
 				switch {
-				case m.is(e.v):
+				case m.Is(e.v):
 					if fi < 0 {
 						fi = e.r
 					}
@@ -486,7 +486,7 @@ func testArg[T Number](t *testing.T, rng *rand.Rand, what string, n, xs int, m M
 		for k := range n {
 			v, r := *x.at(k), r0+int64(k)*rs
 			switch {
-			case m.is(v):
+			case m.Is(v):
 				if first < 0 || r < first {
 					first = r
 				}
@@ -510,7 +510,7 @@ func testSqDevTo[T Number](t *testing.T, rng *rand.Rand, what string, n, xs, as 
 	mean0, want, x0 := mean.clone(), m2.clone(), x.clone()
 	scale := m2.clone()
 	for k := range n {
-		if v := *x.at(k); !m.is(v) {
+		if v := *x.at(k); !m.Is(v) {
 			d := float64(v) - *mean.at(k)
 			*want.at(k) += d * d
 			*scale.at(k) += d * d
@@ -534,7 +534,7 @@ func testSqDev[T Number](t *testing.T, rng *rand.Rand, what string, n, xs int, m
 	mean := rng.NormFloat64() * 20
 	var want, abs float64
 	for k := range n {
-		if v := *x.at(k); !m.is(v) {
+		if v := *x.at(k); !m.Is(v) {
 			d := float64(v) - mean
 			want += d * d
 			if !math.IsInf(d, 0) {
@@ -565,7 +565,7 @@ func testAddRowsTo[A Acc, T Number](t *testing.T, rng *rand.Rand, what string, n
 	for i := range n {
 		abs[i] = math.Abs(float64(*acc.at(i)))
 		for j := range k {
-			if v := *x.at(j*xr + i); m.is(v) {
+			if v := *x.at(j*xr + i); m.Is(v) {
 				(*wantMiss.at(i))++
 			} else {
 				*wantAcc.at(i) += A(v)
@@ -692,12 +692,12 @@ func TestMissingIs(t *testing.T) {
 		{Missing[float64]{F1: 7, F2: 7}, 7, false}, // Fill not set
 	}
 	for _, tc := range tests {
-		if got := tc.m.is(tc.v); got != tc.want {
-			t.Errorf("%+v.is(%v) = %v, want %v", tc.m, tc.v, got, tc.want)
+		if got := tc.m.Is(tc.v); got != tc.want {
+			t.Errorf("%+v.Is(%v) = %v, want %v", tc.m, tc.v, got, tc.want)
 		}
 	}
-	if (Missing[int16]{NaN: true}).is(0) {
-		t.Error("Missing[int16]{NaN: true}.is(0) = true, want false")
+	if (Missing[int16]{NaN: true}).Is(0) {
+		t.Error("Missing[int16]{NaN: true}.Is(0) = true, want false")
 	}
 }
 

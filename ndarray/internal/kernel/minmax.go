@@ -4,7 +4,7 @@ package kernel
 // missing ones:
 //
 //	for k := range n {
-//		if v := x[xi+k*xs]; m.is(v) { miss[ai+k*as]++ } else if v < acc[ai+k*as] { acc[ai+k*as] = v }
+//		if v := x[xi+k*xs]; m.Is(v) { miss[ai+k*as]++ } else if v < acc[ai+k*as] { acc[ai+k*as] = v }
 //	}
 func MinTo[T Number](acc []T, miss []int64, ai, as int, x []T, xi, xs, n int, m Missing[T]) {
 	if as == 1 && xs == 1 && n > 0 && !m.NaN && !m.Fill {
@@ -16,7 +16,7 @@ func MinTo[T Number](acc []T, miss []int64, ai, as int, x []T, xi, xs, n int, m 
 		return
 	}
 	for range n {
-		if v := x[xi]; m.is(v) {
+		if v := x[xi]; m.Is(v) {
 			miss[ai]++
 		} else if v < acc[ai] {
 			acc[ai] = v
@@ -37,7 +37,7 @@ func MaxTo[T Number](acc []T, miss []int64, ai, as int, x []T, xi, xs, n int, m 
 		return
 	}
 	for range n {
-		if v := x[xi]; m.is(v) {
+		if v := x[xi]; m.Is(v) {
 			miss[ai]++
 		} else if v > acc[ai] {
 			acc[ai] = v
@@ -52,12 +52,12 @@ func MaxTo[T Number](acc []T, miss []int64, ai, as int, x []T, xi, xs, n int, m 
 //
 //	lo = init
 //	for k := range n {
-//		if v := x[xi+k*xs]; m.is(v) { skipped++ } else if v < lo { lo = v }
+//		if v := x[xi+k*xs]; m.Is(v) { skipped++ } else if v < lo { lo = v }
 //	}
 func Min[T Number](init T, x []T, xi, xs, n int, m Missing[T]) (lo T, skipped int64) {
 	lo = init
 	for range n {
-		if v := x[xi]; m.is(v) {
+		if v := x[xi]; m.Is(v) {
 			skipped++
 		} else if v < lo {
 			lo = v
@@ -71,7 +71,7 @@ func Min[T Number](init T, x []T, xi, xs, n int, m Missing[T]) (lo T, skipped in
 func Max[T Number](init T, x []T, xi, xs, n int, m Missing[T]) (hi T, skipped int64) {
 	hi = init
 	for range n {
-		if v := x[xi]; m.is(v) {
+		if v := x[xi]; m.Is(v) {
 			skipped++
 		} else if v > hi {
 			hi = v
@@ -86,7 +86,7 @@ func Max[T Number](init T, x []T, xi, xs, n int, m Missing[T]) (hi T, skipped in
 //
 //	for k := range n {
 //		c, v := ai+k*as, x[xi+k*xs]
-//		if m.is(v) { if first[c] < 0 || r < first[c] { first[c] = r } }
+//		if m.Is(v) { if first[c] < 0 || r < first[c] { first[c] = r } }
 //		else if idx[c] < 0 || better(v, val[c]) || v == val[c] && r < idx[c] { val[c], idx[c] = v, r }
 //	}
 //
@@ -97,7 +97,7 @@ func ArgTo[T Number](isMax bool, val []T, idx, first []int64, ai, as int, x []T,
 	for range n {
 		v := x[xi]
 		switch {
-		case m.is(v):
+		case m.Is(v):
 			if f := first[ai]; f < 0 || r < f {
 				first[ai] = r
 			}
@@ -121,7 +121,7 @@ func Arg[T Number](isMax bool, x []T, xi, xs, n int, r0, rs int64, m Missing[T])
 	for range n {
 		v := x[xi]
 		switch {
-		case m.is(v):
+		case m.Is(v):
 			if first < 0 || r < first {
 				first = r
 			}

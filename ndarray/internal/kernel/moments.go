@@ -5,7 +5,7 @@ package kernel
 // two-pass variance; the first pass is AddTo):
 //
 //	for k := range n {
-//		if v := x[xi+k*xs]; !m.is(v) { d := float64(v) - mean[ai+k*as]; m2[ai+k*as] += d * d }
+//		if v := x[xi+k*xs]; !m.Is(v) { d := float64(v) - mean[ai+k*as]; m2[ai+k*as] += d * d }
 //	}
 func SqDevTo[T Number](m2, mean []float64, ai, as int, x []T, xi, xs, n int, m Missing[T]) {
 	if as == 1 && xs == 1 && n > 0 && !m.NaN && !m.Fill {
@@ -18,7 +18,7 @@ func SqDevTo[T Number](m2, mean []float64, ai, as int, x []T, xi, xs, n int, m M
 		return
 	}
 	for range n {
-		if v := x[xi]; !m.is(v) {
+		if v := x[xi]; !m.Is(v) {
 			d := float64(v) - mean[ai]
 			m2[ai] += d * d
 		}
@@ -30,7 +30,7 @@ func SqDevTo[T Number](m2, mean []float64, ai, as int, x []T, xi, xs, n int, m M
 // SqDev returns the sum of squared deviations from mean of the values of
 // a row that m does not skip:
 //
-//	for k := range n { if v := x[xi+k*xs]; !m.is(v) { d := float64(v) - mean; s += d * d } }
+//	for k := range n { if v := x[xi+k*xs]; !m.Is(v) { d := float64(v) - mean; s += d * d } }
 func SqDev[T Number](x []T, xi, xs, n int, mean float64, m Missing[T]) float64 {
 	var s0, s1 float64
 	if xs == 1 && !m.NaN && !m.Fill {
@@ -48,7 +48,7 @@ func SqDev[T Number](x []T, xi, xs, n int, mean float64, m Missing[T]) float64 {
 		return s0 + s1
 	}
 	for range n {
-		if v := x[xi]; !m.is(v) {
+		if v := x[xi]; !m.Is(v) {
 			d := float64(v) - mean
 			s0 += d * d
 		}

@@ -14,9 +14,9 @@ type Missing[T Number] struct {
 	F1, F2 T
 }
 
-// is reports whether v is missing under m. Kernels inline the test in
+// Is reports whether v is missing under m. Kernels inline the test in
 // their loops; this is the reference they are checked against.
-func (m Missing[T]) is(v T) bool {
+func (m Missing[T]) Is(v T) bool {
 	return (m.NaN || m.Fill) && v != v || m.Fill && (v == m.F1 || v == m.F2)
 }
 
@@ -24,7 +24,7 @@ func (m Missing[T]) is(v T) bool {
 // missing values:
 //
 //	for k := range n {
-//		if m.is(x[xi+k*xs]) { miss[ai+k*as]++ } else { acc[ai+k*as] += A(x[xi+k*xs]) }
+//		if m.Is(x[xi+k*xs]) { miss[ai+k*as]++ } else { acc[ai+k*as] += A(x[xi+k*xs]) }
 //	}
 //
 // miss is not touched when m skips nothing.
@@ -70,7 +70,7 @@ func AddTo[A Acc, T Number](acc []A, miss []int64, ai, as int, x []T, xi, xs, n 
 		return
 	}
 	for range n {
-		if v := x[xi]; m.is(v) {
+		if v := x[xi]; m.Is(v) {
 			miss[ai]++
 		} else {
 			acc[ai] += A(v)
@@ -125,7 +125,7 @@ const sumBlock = 4096
 // skip, and how many it skipped:
 //
 //	for k := range n {
-//		if v := x[xi+k*xs]; m.is(v) { skipped++ } else { s += A(v) }
+//		if v := x[xi+k*xs]; m.Is(v) { skipped++ } else { s += A(v) }
 //	}
 //
 // The contiguous path keeps eight partial sums over blocks of 4096 values
@@ -136,7 +136,7 @@ func Sum[A Acc, T Number](x []T, xi, xs, n int, m Missing[T]) (s A, skipped int6
 	}
 	if xs != 1 {
 		for range n {
-			if v := x[xi]; m.is(v) {
+			if v := x[xi]; m.Is(v) {
 				skipped++
 			} else {
 				s += A(v)
@@ -178,7 +178,7 @@ func sumSkip[A Acc, T Number](x []T, m Missing[T]) (s A, skipped int64) {
 		}
 		if t := v[0] + v[1] + v[2] + v[3]; suspect || t != t {
 			for _, u := range v {
-				if m.is(u) {
+				if m.Is(u) {
 					skipped++
 				} else {
 					s0 += A(u)
@@ -192,7 +192,7 @@ func sumSkip[A Acc, T Number](x []T, m Missing[T]) (s A, skipped int64) {
 		s3 += A(v[3])
 	}
 	for _, u := range x[i:] {
-		if m.is(u) {
+		if m.Is(u) {
 			skipped++
 		} else {
 			s0 += A(u)
@@ -232,13 +232,13 @@ func sumContiguous[A Acc, T Number](x []T) A {
 
 // CountTo counts the missing values of a row into miss:
 //
-//	for k := range n { if m.is(x[xi+k*xs]) { miss[ai+k*as]++ } }
+//	for k := range n { if m.Is(x[xi+k*xs]) { miss[ai+k*as]++ } }
 func CountTo[T Number](miss []int64, ai, as int, x []T, xi, xs, n int, m Missing[T]) {
 	if !m.NaN && !m.Fill {
 		return
 	}
 	for range n {
-		if m.is(x[xi]) {
+		if m.Is(x[xi]) {
 			miss[ai]++
 		}
 		ai += as
@@ -252,7 +252,7 @@ func Count[T Number](x []T, xi, xs, n int, m Missing[T]) (skipped int64) {
 		return 0
 	}
 	for range n {
-		if m.is(x[xi]) {
+		if m.Is(x[xi]) {
 			skipped++
 		}
 		xi += xs
@@ -443,7 +443,7 @@ func AddRowsTo[A Acc, T Number](acc []A, miss []int64, ai int, x []T, xi, xr, k,
 		suspect := m.Fill && (v0 == f1 || v1 == f1 || v2 == f1 || v3 == f1 || v0 == f2 || v1 == f2 || v2 == f2 || v3 == f2)
 		if t := v0 + v1 + v2 + v3; suspect || t != t {
 			for _, v := range [4]T{v0, v1, v2, v3} {
-				if m.is(v) {
+				if m.Is(v) {
 					ms[i]++
 				} else {
 					a[i] += A(v)
@@ -514,7 +514,7 @@ func AddRowsToRaw16(acc, miss []int64, ai int, raw []byte, xi, xr, k, n int, swa
 // SumRaw16 is Sum for a contiguous row of n 16-bit signed integers still
 // in their stored bytes (see AddToRaw16), skipping the fill values of m:
 //
-//	for k := range n { v := int16(order.Uint16(raw[2*k:])); if !m.is(v) { s += int64(v) } else { skipped++ } }
+//	for k := range n { v := int16(order.Uint16(raw[2*k:])); if !m.Is(v) { s += int64(v) } else { skipped++ } }
 //
 // Four values are loaded at once as a 64-bit word. A word holding no fill
 // value (found by the "has a zero lane" bit trick on word XOR fill) is
