@@ -4,13 +4,13 @@
 GO        ?= go
 # System packages the project needs. libnetcdf-dev (and pkg-config, which
 # cgo uses to find it) is the C library behind github.com/fhs/go-netcdf.
-APT_PACKAGES := libnetcdf-dev pkg-config netcdf-bin python3-cftime python3-xarray
+APT_PACKAGES := libnetcdf-dev pkg-config netcdf-bin python3-cftime python3-xarray python3-netcdf4 cdo
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The JavaScript Arrow reader io/arrow's tests compare with.
 JS_ORACLE := io/arrow/testdata/js
 # Packages whose tests exercise goroutines, run again under the race
 # detector.
-RACE_PKGS := ./ndarray/... ./graph/... ./scheduler/... ./chunk/... ./labels/... ./io/arrow/...
+RACE_PKGS := ./ndarray/... ./graph/... ./scheduler/... ./chunk/... ./labels/... ./groupby/... ./io/...
 
 .PHONY: all deps demo test vet fmt-check bench bench-micro bench-outofcore bench-io clean
 

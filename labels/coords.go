@@ -55,6 +55,9 @@ func buildIndex(name string, v *Variable) (Index, error) {
 	if isTime(v) {
 		return newTimeIndex(name, v)
 	}
+	if strs, ok := v.Strings(); ok {
+		return NewStringIndex(strs), nil
+	}
 	x, err := indexFromValues(mem)
 	if err != nil {
 		return nil, fmt.Errorf("labels: coordinate %q: %w", name, err)

@@ -2,6 +2,7 @@ package labels
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tesseradata/tessera/ndarray"
@@ -88,6 +89,11 @@ func writeVar(sb *strings.Builder, mark, name string, v *Variable, x Index, widt
 	case x != nil && x.Kind() == "time":
 		dtype = "time"
 		preview = previewIndex(x)
+	case v.strs != nil:
+		dtype = "string"
+		if strs, ok := v.Strings(); ok {
+			preview = previewStrings(strs)
+		}
 	case x != nil:
 		preview = previewIndex(x)
 	default:
@@ -113,6 +119,14 @@ func previewIndex(x Index) string {
 		parts = append(parts, x.Label(i))
 	}
 	return strings.Join(parts, " ")
+}
+
+// previewStrings shows the first three and last two labels.
+func previewStrings(s []string) string {
+	if len(s) > 6 {
+		s = append(append(slices.Clone(s[:3]), "..."), s[len(s)-2:]...)
+	}
+	return strings.Join(s, " ")
 }
 
 // previewValues shows the first three and last two values.

@@ -41,6 +41,10 @@ type Variable struct {
 	mem   *ndarray.Array // the values, when they are in memory
 	attrs Attrs
 	enc   Encoding
+	// strs is the label table of a string variable (StringVariable):
+	// its values are positions into strs, so that selections, which
+	// move positions, keep the labels.
+	strs []string
 }
 
 // NewVariable returns a variable over lazy data. dims names each axis of
@@ -91,6 +95,40 @@ func checkDims(dims []string, shape []int) error {
 	return nil
 }
 
+// StringVariable returns a 1-dimensional variable along dim holding
+// string labels (a "season" coordinate: "DJF", "MAM", ...). Labels
+// index and select like numbers do; arithmetic on them is meaningless
+// (their stored values are positions into the label table).
+func StringVariable(dim string, values []string, attrs Attrs) (*Variable, error) {
+	pos := make([]int64, len(values))
+	for i := range pos {
+		pos[i] = int64(i)
+	}
+	v, err := FromSlice([]string{dim}, pos, attrs)
+	if err != nil {
+		return nil, err
+	}
+	v.strs = slices.Clone(values)
+	return v, nil
+}
+
+// Strings returns the labels of a string variable (StringVariable), in
+// order, and whether v is one.
+func (v *Variable) Strings() ([]string, bool) {
+	if v.strs == nil || v.mem == nil {
+		return nil, false
+	}
+	pos, err := ndarray.ToSlice[int64](v.mem.Contiguous())
+	if err != nil {
+		return nil, false
+	}
+	out := make([]string, len(pos))
+	for i, p := range pos {
+		out[i] = v.strs[p]
+	}
+	return out, true
+}
+
 // Dims returns the dimension names.
 func (v *Variable) Dims() []string { return slices.Clone(v.dims) }
 
@@ -134,7 +172,7 @@ func dimList(dims []string) string { return "(" + strings.Join(dims, ", ") + ")"
 // with returns a copy of v with new data (and its in-memory values, if
 // any), the same dims, attrs and encoding.
 func (v *Variable) with(data *chunk.Array, mem *ndarray.Array) *Variable {
-	return &Variable{dims: v.dims, data: data, mem: mem, attrs: v.attrs, enc: v.enc}
+	return &Variable{dims: v.dims, data: data, mem: mem, attrs: v.attrs, enc: v.enc, strs: v.strs}
 }
 
 // WithAttrs returns v with attrs replacing its attributes.
@@ -221,7 +259,7 @@ func (v *Variable) isel(sel map[string]positional) (*Variable, error) {
 			dims = slices.Delete(dims, i, i+1)
 		}
 	}
-	return &Variable{dims: dims, data: data, mem: mem, attrs: v.attrs, enc: v.enc}, nil
+	return &Variable{dims: dims, data: data, mem: mem, attrs: v.attrs, enc: v.enc, strs: v.strs}, nil
 }
 
 func singleRanges(nd, axis, i int) []ndarray.Range {
@@ -260,7 +298,7 @@ func (v *Variable) transpose(order []string) (*Variable, error) {
 			return nil, err
 		}
 	}
-	return &Variable{dims: slices.Clone(order), data: data, mem: mem, attrs: v.attrs, enc: v.enc}, nil
+	return &Variable{dims: slices.Clone(order), data: data, mem: mem, attrs: v.attrs, enc: v.enc, strs: v.strs}, nil
 }
 
 // expandTo returns v's data laid out for the dimensions order (a

@@ -1,8 +1,10 @@
 package labels_test
 
 import (
+	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tesseradata/tessera/chunk"
@@ -120,5 +122,39 @@ func TestVariableLazyNotLoaded(t *testing.T) {
 	}
 	if calls != 2 {
 		t.Errorf("loader called %d times, want 2 (one per block)", calls)
+	}
+}
+
+func TestStringVariable(t *testing.T) {
+	v, err := labels.StringVariable("season", []string{"DJF", "MAM", "JJA", "SON"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := labels.FromSlice([]string{"season", "lat"}, []float64{1, 2, 3, 4, 5, 6, 7, 8}, nil, 4, 2)
+	a, err := labels.NewDataArray("tas", x, labels.Vars{{Name: "season", Var: v}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jja, err := a.Sel(map[string]any{"season": "JJA"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := jja.Values(context.Background(), chunk.Options{})
+	if g := ndarray.Float64s(got); len(g) != 2 || g[0] != 5 || g[1] != 6 {
+		t.Errorf("Sel(season=JJA) = %v, want [5 6]", g)
+	}
+	two, err := a.Sel(map[string]any{"season": []any{"SON", "DJF"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := two.Coord("season")
+	if s, ok := c.Strings(); !ok || len(s) != 2 || s[0] != "SON" || s[1] != "DJF" {
+		t.Errorf("labels after a list selection = %v, %v; want [SON DJF]", s, ok)
+	}
+	if r := a.String(); !strings.Contains(r, "string DJF MAM JJA SON") {
+		t.Errorf("repr does not show the labels:\n%s", r)
+	}
+	if _, ok := x.Strings(); ok {
+		t.Error("a float variable reports string labels")
 	}
 }
