@@ -51,15 +51,33 @@ func (gd *DatasetGroups) Reduce(op ndarray.Op, o labels.ReduceOptions) (*labels.
 
 // Sum, Mean, Min, Max, Count, Var, Std, First and Last are Reduce with
 // xarray's defaults.
-func (gd *DatasetGroups) Sum() (*labels.Dataset, error)   { return gd.Reduce(ndarray.Sum, labels.ReduceOptions{}) }
-func (gd *DatasetGroups) Mean() (*labels.Dataset, error)  { return gd.Reduce(ndarray.Mean, labels.ReduceOptions{}) }
-func (gd *DatasetGroups) Min() (*labels.Dataset, error)   { return gd.Reduce(ndarray.Min, labels.ReduceOptions{}) }
-func (gd *DatasetGroups) Max() (*labels.Dataset, error)   { return gd.Reduce(ndarray.Max, labels.ReduceOptions{}) }
-func (gd *DatasetGroups) Count() (*labels.Dataset, error) { return gd.Reduce(ndarray.Count, labels.ReduceOptions{}) }
-func (gd *DatasetGroups) Var() (*labels.Dataset, error)   { return gd.Reduce(ndarray.Var, labels.ReduceOptions{}) }
-func (gd *DatasetGroups) Std() (*labels.Dataset, error)   { return gd.Reduce(ndarray.Std, labels.ReduceOptions{}) }
-func (gd *DatasetGroups) First() (*labels.Dataset, error) { return gd.Reduce(ndarray.First, labels.ReduceOptions{}) }
-func (gd *DatasetGroups) Last() (*labels.Dataset, error)  { return gd.Reduce(ndarray.Last, labels.ReduceOptions{}) }
+func (gd *DatasetGroups) Sum() (*labels.Dataset, error) {
+	return gd.Reduce(ndarray.Sum, labels.ReduceOptions{})
+}
+func (gd *DatasetGroups) Mean() (*labels.Dataset, error) {
+	return gd.Reduce(ndarray.Mean, labels.ReduceOptions{})
+}
+func (gd *DatasetGroups) Min() (*labels.Dataset, error) {
+	return gd.Reduce(ndarray.Min, labels.ReduceOptions{})
+}
+func (gd *DatasetGroups) Max() (*labels.Dataset, error) {
+	return gd.Reduce(ndarray.Max, labels.ReduceOptions{})
+}
+func (gd *DatasetGroups) Count() (*labels.Dataset, error) {
+	return gd.Reduce(ndarray.Count, labels.ReduceOptions{})
+}
+func (gd *DatasetGroups) Var() (*labels.Dataset, error) {
+	return gd.Reduce(ndarray.Var, labels.ReduceOptions{})
+}
+func (gd *DatasetGroups) Std() (*labels.Dataset, error) {
+	return gd.Reduce(ndarray.Std, labels.ReduceOptions{})
+}
+func (gd *DatasetGroups) First() (*labels.Dataset, error) {
+	return gd.Reduce(ndarray.First, labels.ReduceOptions{})
+}
+func (gd *DatasetGroups) Last() (*labels.Dataset, error) {
+	return gd.Reduce(ndarray.Last, labels.ReduceOptions{})
+}
 
 // WeightedMean returns the weighted mean of each group for every data
 // variable with the grouped dimension (see ArrayGroups.WeightedMean).

@@ -65,15 +65,33 @@ func (ga *ArrayGroups) Reduce(op ndarray.Op, o labels.ReduceOptions) (*labels.Da
 // Sum, Mean, Min, Max, Count, Var, Std, First and Last are Reduce with
 // xarray's defaults (NaN skipped, ddof 0; First and Last are the first
 // and last valid values).
-func (ga *ArrayGroups) Sum() (*labels.DataArray, error)   { return ga.Reduce(ndarray.Sum, labels.ReduceOptions{}) }
-func (ga *ArrayGroups) Mean() (*labels.DataArray, error)  { return ga.Reduce(ndarray.Mean, labels.ReduceOptions{}) }
-func (ga *ArrayGroups) Min() (*labels.DataArray, error)   { return ga.Reduce(ndarray.Min, labels.ReduceOptions{}) }
-func (ga *ArrayGroups) Max() (*labels.DataArray, error)   { return ga.Reduce(ndarray.Max, labels.ReduceOptions{}) }
-func (ga *ArrayGroups) Count() (*labels.DataArray, error) { return ga.Reduce(ndarray.Count, labels.ReduceOptions{}) }
-func (ga *ArrayGroups) Var() (*labels.DataArray, error)   { return ga.Reduce(ndarray.Var, labels.ReduceOptions{}) }
-func (ga *ArrayGroups) Std() (*labels.DataArray, error)   { return ga.Reduce(ndarray.Std, labels.ReduceOptions{}) }
-func (ga *ArrayGroups) First() (*labels.DataArray, error) { return ga.Reduce(ndarray.First, labels.ReduceOptions{}) }
-func (ga *ArrayGroups) Last() (*labels.DataArray, error)  { return ga.Reduce(ndarray.Last, labels.ReduceOptions{}) }
+func (ga *ArrayGroups) Sum() (*labels.DataArray, error) {
+	return ga.Reduce(ndarray.Sum, labels.ReduceOptions{})
+}
+func (ga *ArrayGroups) Mean() (*labels.DataArray, error) {
+	return ga.Reduce(ndarray.Mean, labels.ReduceOptions{})
+}
+func (ga *ArrayGroups) Min() (*labels.DataArray, error) {
+	return ga.Reduce(ndarray.Min, labels.ReduceOptions{})
+}
+func (ga *ArrayGroups) Max() (*labels.DataArray, error) {
+	return ga.Reduce(ndarray.Max, labels.ReduceOptions{})
+}
+func (ga *ArrayGroups) Count() (*labels.DataArray, error) {
+	return ga.Reduce(ndarray.Count, labels.ReduceOptions{})
+}
+func (ga *ArrayGroups) Var() (*labels.DataArray, error) {
+	return ga.Reduce(ndarray.Var, labels.ReduceOptions{})
+}
+func (ga *ArrayGroups) Std() (*labels.DataArray, error) {
+	return ga.Reduce(ndarray.Std, labels.ReduceOptions{})
+}
+func (ga *ArrayGroups) First() (*labels.DataArray, error) {
+	return ga.Reduce(ndarray.First, labels.ReduceOptions{})
+}
+func (ga *ArrayGroups) Last() (*labels.DataArray, error) {
+	return ga.Reduce(ndarray.Last, labels.ReduceOptions{})
+}
 
 // WeightedMean returns the weighted mean of each group, Σw·x / Σw over
 // the valid values of each point (SEASONAL.md W3: weights of missing
