@@ -342,14 +342,19 @@ func (x *keyIndex[K]) align(o Index) (pa, pb []int, same bool, err error) {
 }
 
 // NewFloatIndex returns an index over float labels.
-func NewFloatIndex(values []float64) Index {
+func NewFloatIndex(values []float64) Index { return newFloatIndex(values, 64) }
+
+// newFloatIndex is NewFloatIndex formatting labels to the precision of a
+// float of the given bits (float32 coordinates print as 88.10526, not
+// 88.1052627563477).
+func newFloatIndex(values []float64, bits int) Index {
 	return newKeyIndex("float", values, func(label any) (float64, float64, float64, bool, error) {
 		f := attrFloats(label)
 		if len(f) != 1 || math.IsNaN(f[0]) {
 			return 0, 0, 0, false, fmt.Errorf("label %v (%T) is not a number: %w", label, label, ErrIndex)
 		}
 		return f[0], 0, 0, false, nil
-	}, func(k float64) string { return fmtFloat(k, 64) }, func(a, b float64) float64 { return math.Abs(a - b) })
+	}, func(k float64) string { return fmtFloat(k, bits) }, func(a, b float64) float64 { return math.Abs(a - b) })
 }
 
 // NewIntIndex returns an index over integer labels.
@@ -387,6 +392,8 @@ func indexFromValues(a *ndarray.Array) (Index, error) {
 		return nil, fmt.Errorf("an index needs 1-dimensional values, not shape %v: %w", a.Shape(), ErrIndex)
 	}
 	switch {
+	case a.DType() == ndarray.Float32:
+		return newFloatIndex(ndarray.Float64s(a), 32), nil
 	case a.DType().IsFloat():
 		return NewFloatIndex(ndarray.Float64s(a)), nil
 	case a.DType().IsInteger():
