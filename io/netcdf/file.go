@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -22,6 +24,20 @@ import (
 // without it: their header is parsed in Go and their data read with
 // concurrent ReadAt calls, byte-swapped and decoded outside any lock.
 var mu sync.Mutex
+
+// lockC takes mu for a sequence of libnetcdf calls and keeps the calling
+// goroutine on its thread meanwhile, with HDF5's printing of error
+// stacks turned off on that thread (quietHDF5); the function it returns
+// undoes both.
+func lockC() (unlock func()) {
+	mu.Lock()
+	runtime.LockOSThread()
+	quietHDF5()
+	return func() {
+		runtime.UnlockOSThread()
+		mu.Unlock()
+	}
+}
 
 // dimInfo is a dimension of a file.
 type dimInfo struct {
@@ -106,18 +122,28 @@ var (
 
 var hdf5Magic = []byte("\x89HDF\r\n\x1a\n")
 
+// pathless returns the error inside an *fs.PathError, whose path a
+// FileError names already.
+func pathless(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 // openFile reads the header of the file at path.
 func openFile(path string) (*file, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, err
+		return nil, &FileError{path, pathless(err)}
 	}
 	if st.IsDir() {
 		return nil, &FileError{path, errors.New("is a directory")}
 	}
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, &FileError{path, pathless(err)}
 	}
 	defer fh.Close()
 	magic := make([]byte, 8)
@@ -300,7 +326,9 @@ func eachPiece(shape []int, size, max int64, fn func(origin, sub []int) error) e
 		}
 	}
 	if nd == 0 {
-		return fn(nil, nil)
+		// Non-nil: ndarray.FromBytes reads a nil shape as "1-D", and
+		// the consumer builds the piece from it.
+		return fn([]int{}, []int{})
 	}
 	// The outermost axis ax such that one step of it fits.
 	ax, inner := nd-1, size

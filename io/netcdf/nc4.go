@@ -1,8 +1,10 @@
 package netcdf
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 
 	nc "github.com/fhs/go-netcdf/netcdf"
 
@@ -10,14 +12,24 @@ import (
 	"github.com/tesseradata/tessera/ndarray"
 )
 
+// ncError returns a libnetcdf error that is a system error (a positive
+// status: errno) as a syscall.Errno, so that errors.Is(err,
+// fs.ErrNotExist) and the like hold.
+func ncError(err error) error {
+	var e nc.Error
+	if errors.As(err, &e) && e > 0 {
+		return syscall.Errno(e)
+	}
+	return err
+}
+
 // readNetCDF4 reads the header of a netCDF-4 (HDF5) file through
 // libnetcdf, under mu.
 func (f *file) readNetCDF4() error {
-	mu.Lock()
-	defer mu.Unlock()
+	defer lockC()()
 	ds, err := nc.OpenFile(f.path, nc.NOWRITE)
 	if err != nil {
-		return err
+		return ncError(err)
 	}
 	defer ds.Close()
 	f.format = "netCDF-4"
@@ -144,8 +156,30 @@ func readAttrs(count func() (int, error), at func(int) (nc.Attr, error)) (labels
 
 func readAttr(a nc.Attr, t nc.Type, n int) (any, error) {
 	if n == 0 {
-		if t == nc.CHAR {
+		// A value of length 0: "" or an empty slice of the type.
+		switch t {
+		case nc.CHAR:
 			return "", nil
+		case nc.BYTE:
+			return []int8{}, nil
+		case nc.SHORT:
+			return []int16{}, nil
+		case nc.INT:
+			return []int32{}, nil
+		case nc.FLOAT:
+			return []float32{}, nil
+		case nc.DOUBLE:
+			return []float64{}, nil
+		case nc.UBYTE:
+			return []uint8{}, nil
+		case nc.USHORT:
+			return []uint16{}, nil
+		case nc.UINT:
+			return []uint32{}, nil
+		case nc.INT64:
+			return []int64{}, nil
+		case nc.UINT64:
+			return []uint64{}, nil
 		}
 		return nil, nil
 	}
@@ -198,11 +232,10 @@ func (f *file) readNetCDF4Slab(v *varInfo, start, count []int) (*ndarray.Array, 
 	if a.Size() == 0 {
 		return a, 0, nil
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	defer lockC()()
 	ds, err := nc.OpenFile(f.path, nc.NOWRITE)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, ncError(err)
 	}
 	defer ds.Close()
 	nv, err := ds.Var(v.name)

@@ -3,10 +3,14 @@ package netcdf
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io/fs"
+	"math"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/tesseradata/tessera/chunk"
 	"github.com/tesseradata/tessera/graph"
@@ -83,7 +87,7 @@ func expand(paths []string) ([]string, error) {
 			return nil, fmt.Errorf("netcdf: pattern %q: %w", p, err)
 		}
 		if len(m) == 0 {
-			return nil, fmt.Errorf("netcdf: pattern %q matches no file", p)
+			return nil, fmt.Errorf("netcdf: pattern %q matches no file: %w", p, fs.ErrNotExist)
 		}
 		out = append(out, m...)
 	}
@@ -172,52 +176,66 @@ func (f *file) coordValues(name string) (*ndarray.Array, error) {
 
 // order sorts the files by the first value of dim's coordinate (decoded
 // to dates when it is a time coordinate, so files with different units
-// order correctly), and converts the time values to the first file's
-// units.
+// order correctly), checks that they agree on the calendar (a file is
+// compared with the earliest), and converts the time values to the
+// earliest file's units.
 func (m *multi) order() error {
-	if len(m.files) == 1 || m.dim == "" {
-		if m.dim != "" {
-			return m.loadTimes()
-		}
+	if m.dim == "" {
 		return nil
+	}
+	if len(m.files) == 1 {
+		return m.loadTimes()
 	}
 	type keyed struct {
 		f     *file
-		first float64
+		vals  []float64
 		dates []cftime.Date
+		cal   cftime.Calendar
+		units string
 	}
 	ks := make([]keyed, len(m.files))
-	var cal cftime.Calendar
-	var units string
 	for i, f := range m.files {
-		ks[i].f = f
 		vals, dates, c, u, err := f.timeOrValues(m.dim)
 		if err != nil {
 			return err
 		}
-		if i == 0 {
-			cal, units = c, u
-		} else if dates != nil && c != cal {
-			return &FileError{f.path, fmt.Errorf("calendar %q differs from %q in %s: %w", c, cal, m.files[0].path, ErrMismatch)}
+		ks[i] = keyed{f, vals, dates, c, u}
+	}
+	// Files without steps first (they add nothing); dates compare field
+	// by field, whatever the units.
+	sort.SliceStable(ks, func(i, j int) bool {
+		a, b := ks[i], ks[j]
+		switch {
+		case len(a.vals) == 0 || len(b.vals) == 0:
+			return len(a.vals) < len(b.vals)
+		case a.dates != nil && b.dates != nil:
+			return a.dates[0].Compare(b.dates[0]) < 0
+		case a.dates == nil && b.dates == nil:
+			return a.vals[0] < b.vals[0]
 		}
-		if len(vals) == 0 {
+		return false // refused below
+	})
+	var ref *keyed
+	for i := range ks {
+		k := &ks[i]
+		m.files[i] = k.f
+		if len(k.vals) == 0 {
 			continue
 		}
-		ks[i].dates = dates
-		if dates != nil {
-			ref, _ := cftime.ParseUnits(units, cal)
-			f0, err := ref.Encode(dates[0])
-			if err != nil {
-				return &FileError{f.path, err}
-			}
-			ks[i].first = f0
-		} else {
-			ks[i].first = vals[0]
+		if ref == nil {
+			ref = k
+			continue
 		}
-	}
-	sort.SliceStable(ks, func(i, j int) bool { return ks[i].first < ks[j].first })
-	for i := range ks {
-		m.files[i] = ks[i].f
+		switch {
+		case (k.dates == nil) != (ref.dates == nil):
+			has, hasNot := k, ref
+			if k.dates == nil {
+				has, hasNot = ref, k
+			}
+			return &FileError{k.f.path, fmt.Errorf("%s has time units %q in %s, none in %s: %w", m.dim, has.units, has.f.path, hasNot.f.path, ErrMismatch)}
+		case k.dates != nil && k.cal != ref.cal:
+			return &FileError{k.f.path, fmt.Errorf("calendar %q of %s differs from %q in %s: %w", k.cal, m.dim, ref.cal, ref.f.path, ErrMismatch)}
+		}
 	}
 	return m.loadTimes()
 }
@@ -255,8 +273,9 @@ func mustVar(v *labels.Variable, err error) *labels.Variable {
 }
 
 // loadTimes reads dim's coordinate across the ordered files, converting
-// times to the first file's units, and checks that the steps strictly
-// increase across files (no repeat, no overlap).
+// times to the first file's units, and checks that the steps of several
+// files strictly increase (no repeat, no overlap; one file may hold its
+// steps in any order, as xarray opens it).
 func (m *multi) loadTimes() error {
 	var all []float64
 	var lastDate cftime.Date
@@ -268,9 +287,13 @@ func (m *multi) loadTimes() error {
 	}
 	units, _ := v0.attrs.String("units")
 	for _, f := range m.files {
-		vals, dates, cal, _, err := f.timeOrValues(m.dim)
+		vals, dates, cal, fileUnits, err := f.timeOrValues(m.dim)
 		if err != nil {
 			return err
+		}
+		if len(m.files) == 1 {
+			m.times = vals // as they are
+			return nil
 		}
 		if dates == nil {
 			if len(all) > 0 && len(vals) > 0 && vals[0] <= all[len(all)-1] {
@@ -284,9 +307,12 @@ func (m *multi) loadTimes() error {
 		if err != nil {
 			return &FileError{first.path, err}
 		}
-		conv := make([]float64, len(dates))
-		if err := ref.EncodeAll(conv, dates); err != nil {
-			return &FileError{f.path, err}
+		conv := vals // in the first file's units already
+		if fileUnits != units {
+			conv = make([]float64, len(dates))
+			if err := ref.EncodeAll(conv, dates); err != nil {
+				return &FileError{f.path, err}
+			}
 		}
 		for i, d := range dates {
 			if (i > 0 || len(all) > 0) && d.Compare(lastDate) <= 0 {
@@ -344,7 +370,9 @@ func (m *multi) check() error {
 			if err != nil {
 				return err
 			}
-			if !slices.Equal(ndarray.Float64s(a), ndarray.Float64s(b)) {
+			if !slices.EqualFunc(ndarray.Float64s(a), ndarray.Float64s(b), func(x, y float64) bool {
+				return x == y || math.IsNaN(x) && math.IsNaN(y)
+			}) {
 				return &FileError{f.path, fmt.Errorf("coordinate %q has different values than in %s (a different grid): %w", v.name, f0.path, ErrMismatch)}
 			}
 		}
@@ -356,28 +384,60 @@ func (m *multi) check() error {
 func (m *multi) dataset() (*labels.Dataset, error) {
 	f0 := m.files[0]
 	var data, cs labels.Vars
+	var parents map[string]*varInfo
+	if !m.o.Raw {
+		parents = timeBounds(f0)
+	}
 	for i := range f0.vars {
 		v := &f0.vars[i]
 		dims := f0.dimNames(v)
 		isCoord := len(dims) == 1 && dims[0] == v.name
+		attrs := v.attrs
+		// A time variable's bounds (CF §7.1) inherit its units and
+		// calendar, as xarray decodes them.
+		var conv *boundsConv
+		if p := parents[v.name]; p != nil {
+			units, _ := p.attrs.String("units")
+			cal, hasCal := p.attrs.String("calendar")
+			if p.name == m.dim && len(m.files) > 1 && m.times != nil && slices.Contains(dims, m.dim) {
+				// Every file's bounds are converted to the units of
+				// the time coordinate, m.times's.
+				conv = &boundsConv{units: units, calendar: cal, first: f0.path}
+				attrs = attrs.Delete("scale_factor", "add_offset", "_FillValue", "missing_value").Set("units", units)
+				if hasCal {
+					attrs = attrs.Set("calendar", cal)
+				}
+			} else {
+				if _, ok := attrs.Get("units"); !ok {
+					attrs = attrs.Set("units", units)
+				}
+				if _, ok := attrs.Get("calendar"); !ok && hasCal {
+					attrs = attrs.Set("calendar", cal)
+				}
+			}
+		}
 		var lv *labels.Variable
 		var err error
 		switch {
 		case isCoord && v.name == m.dim && m.times != nil:
-			lv, err = labels.FromSlice(dims, m.times, v.attrs)
+			lv, err = labels.FromSlice(dims, m.times, attrs)
 		case isCoord:
 			var a *ndarray.Array
 			if a, err = f0.coordValues(v.name); err == nil {
-				lv, err = labels.FromArray(dims, a, v.attrs)
+				lv, err = labels.FromArray(dims, a, attrs)
 			}
 		default:
-			lv, err = m.lazy(v)
+			lv, err = m.lazy(v, attrs, conv)
 		}
 		if err != nil {
 			return nil, err
 		}
 		if !m.o.Raw {
 			if lv, err = decode(v.name, lv, m); err != nil {
+				var fe *FileError
+				if errors.As(err, &fe) {
+					return nil, err // names the file that differs
+				}
 				return nil, &FileError{f0.path, err}
 			}
 		}
@@ -415,9 +475,122 @@ func decode(name string, v *labels.Variable, m *multi) (*labels.Variable, error)
 	return labels.Decode(name, v)
 }
 
+// timeBounds returns the bounds variables of f's time variables (those
+// with units "<unit> since <date>" and a bounds attribute naming another
+// variable of f), each with its time variable.
+func timeBounds(f *file) map[string]*varInfo {
+	var out map[string]*varInfo
+	for i := range f.vars {
+		p := &f.vars[i]
+		units, _ := p.attrs.String("units")
+		b, ok := p.attrs.String("bounds")
+		if !ok || !strings.Contains(units, " since ") || b == p.name || f.variable(b) == nil {
+			continue
+		}
+		if out == nil {
+			out = map[string]*varInfo{}
+		}
+		out[b] = p
+	}
+	return out
+}
+
+// boundsConv converts the bounds of the time coordinate that files are
+// concatenated along to the units and calendar of the first file's time
+// coordinate, as loadTimes converts the coordinate itself: files with
+// different units would otherwise give bounds that mean other dates.
+type boundsConv struct {
+	units, calendar string
+	first           string // the first file's path
+}
+
+// apply returns the part of bounds variable v read from f converted to
+// float64 values in c's units.
+func (c *boundsConv) apply(f *file, v *varInfo, a *chunk.Array) (*chunk.Array, error) {
+	fail := func(err error) error {
+		return &FileError{f.path, fmt.Errorf("variable %q: %w", v.name, err)}
+	}
+	// The file's own units: the bounds' attributes, else those of their
+	// time variable in this file.
+	var p *varInfo
+	for i := range f.vars {
+		if b, _ := f.vars[i].attrs.String("bounds"); b == v.name {
+			p = &f.vars[i]
+			break
+		}
+	}
+	attr := func(name, def string) string {
+		if s, ok := v.attrs.String(name); ok {
+			return s
+		}
+		if p != nil {
+			if s, ok := p.attrs.String(name); ok {
+				return s
+			}
+		}
+		return def
+	}
+	to, err := timeUnits(c.units, c.calendar)
+	if err != nil {
+		return nil, fail(err)
+	}
+	from, err := timeUnits(attr("units", c.units), attr("calendar", c.calendar))
+	if err != nil {
+		return nil, fail(err)
+	}
+	if from.Calendar != to.Calendar {
+		return nil, fail(fmt.Errorf("calendar %q differs from %q in %s: %w", from.Calendar, to.Calendar, c.first, ErrMismatch))
+	}
+	// Packed or masked bounds are decoded first (the caller drops the
+	// attributes that would decode them again).
+	codec, err := labels.CodecFor(v.name, v.dtype, v.attrs)
+	if err != nil {
+		return nil, fail(err)
+	}
+	if codec != nil {
+		if a, err = chunk.Decode(a, codec); err != nil {
+			return nil, fail(err)
+		}
+	}
+	return convertTimes(a, from, to, fail)
+}
+
+// timeUnits parses CF time units and calendar attributes.
+func timeUnits(units, calendar string) (cftime.Units, error) {
+	cal, err := cftime.ParseCalendar(calendar)
+	if err != nil {
+		return cftime.Units{}, err
+	}
+	return cftime.ParseUnits(units, cal)
+}
+
+// convertTimes returns a's values as float64 times in units to, lazily,
+// from times in units from (the same calendar); NaN stays NaN. fail
+// wraps a value that cannot be converted.
+func convertTimes(a *chunk.Array, from, to cftime.Units, fail func(error) error) (*chunk.Array, error) {
+	same := from == to
+	return chunk.MapBlocks("convert-times", ndarray.Float64, nil, func(b *ndarray.Array, _ []int) (*ndarray.Array, error) {
+		vals := ndarray.Float64s(b)
+		for i, x := range vals {
+			if same || math.IsNaN(x) {
+				continue
+			}
+			d, err := from.Decode(x)
+			if err == nil {
+				vals[i], err = to.Encode(d)
+			}
+			if err != nil {
+				return nil, fail(err)
+			}
+		}
+		return ndarray.FromSlice(vals, b.Shape()...)
+	}, a)
+}
+
 // lazy returns a variable whose blocks are read from the files when
-// computed: along dim, each file is split into blocks of its own.
-func (m *multi) lazy(v *varInfo) (*labels.Variable, error) {
+// computed: along dim, each file is split into blocks of its own. conv,
+// if not nil, converts each file's part.
+func (m *multi) lazy(v *varInfo, attrs labels.Attrs, conv *boundsConv) (*labels.Variable, error) {
 	f0 := m.files[0]
 	dims := f0.dimNames(v)
 	concat := slices.Index(dims, m.dim)
@@ -432,6 +605,11 @@ func (m *multi) lazy(v *varInfo) (*labels.Variable, error) {
 		if err != nil {
 			return nil, err
 		}
+		if conv != nil {
+			if a, err = conv.apply(f, w, a); err != nil {
+				return nil, err
+			}
+		}
 		parts = append(parts, a)
 	}
 	data := parts[0]
@@ -441,7 +619,7 @@ func (m *multi) lazy(v *varInfo) (*labels.Variable, error) {
 			return nil, &FileError{f0.path, fmt.Errorf("variable %q: %w", v.name, err)}
 		}
 	}
-	return labels.NewVariable(dims, data, v.attrs)
+	return labels.NewVariable(dims, data, attrs)
 }
 
 // source returns the lazy array of variable v of file f.

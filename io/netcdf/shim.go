@@ -1,8 +1,33 @@
 package netcdf
 
 // #cgo pkg-config: netcdf
+// #cgo LDFLAGS: -ldl
 // #include <netcdf.h>
 // #include <stdlib.h>
+// #include <stdint.h>
+// #include <dlfcn.h>
+//
+// // quiet_hdf5 turns off HDF5's printing of error stacks on the calling
+// // thread. libnetcdf turns it off once, on the thread that initialises
+// // it, but a thread-safe HDF5 keeps the setting per thread, and Go runs
+// // C calls on any of its threads: libnetcdf 4.9 probes attributes that
+// // are usually absent (_QuantizeBitGroomNumberOfSignificantDigits ...),
+// // and every probe would print a dozen lines of "HDF5-DIAG" on stderr.
+// // H5Eset_auto2 is looked up at run time (libnetcdf has loaded HDF5),
+// // so that nothing links against HDF5 itself; without it, nothing is
+// // done.
+// typedef int (*h5e_set_auto2)(int64_t, void *, void *);
+// static void quiet_hdf5(void) {
+// 	static h5e_set_auto2 f;
+// 	static int looked;
+// 	if (!looked) {
+// 		looked = 1;
+// 		f = (h5e_set_auto2)dlsym(RTLD_DEFAULT, "H5Eset_auto2");
+// 	}
+// 	if (f) {
+// 		f(0, NULL, NULL); // H5E_DEFAULT: the thread's default stack
+// 	}
+// }
 import "C"
 
 import (
@@ -17,6 +42,11 @@ import (
 // mu, as for every C call.
 
 func ncid(ds nc.Dataset) C.int { return C.int(int32(ds)) }
+
+// quietHDF5 stops HDF5 printing error stacks on the thread that runs the
+// next C calls; callers hold mu and call it before the libnetcdf calls
+// that follow, all on one goroutine (locked to its thread meanwhile).
+func quietHDF5() { C.quiet_hdf5() }
 
 func ncErr(status C.int) error {
 	if status == C.NC_NOERR {
@@ -97,4 +127,20 @@ func putVara(ds nc.Dataset, name string, start, count []uint64, p unsafe.Pointer
 		s[i], c[i] = C.size_t(start[i]), C.size_t(count[i])
 	}
 	return ncErr(C.nc_put_vara(ncid(ds), id, &s[0], &c[0], p))
+}
+
+// putEmptyAttr writes an attribute of type t and no value (text ""), of
+// variable varName ("" for the file's), which go-netcdf cannot.
+func putEmptyAttr(ds nc.Dataset, varName, name string, t nc.Type) error {
+	id := C.int(C.NC_GLOBAL)
+	if varName != "" {
+		var err error
+		if id, err = varID(ds, varName); err != nil {
+			return err
+		}
+	}
+	cname := C.CString(name)
+	defer C.free(unsafe.Pointer(cname))
+	var zero [8]byte
+	return ncErr(C.nc_put_att(ncid(ds), id, cname, C.nc_type(t), 0, unsafe.Pointer(&zero[0])))
 }

@@ -2,10 +2,16 @@ package netcdf
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
+	"strings"
+	"time"
 
 	nc "github.com/fhs/go-netcdf/netcdf"
 
@@ -42,6 +48,11 @@ type WriteOptions struct {
 	// Clip stores values beyond the packed type's range as its nearest
 	// value instead of failing with ndarray.ErrRange.
 	Clip bool
+	// History is what Write records in the history global attribute, as
+	// NCO and CDO do: a line "2006-01-02T15:04:05Z: History" (the time
+	// of writing, UTC) before the lines already there, newest first.
+	// Give the command line; "" records "written by tessera".
+	History string
 	// Compute runs the computation of the variables' blocks.
 	Compute chunk.Options
 }
@@ -55,14 +66,21 @@ type WriteOptions struct {
 // path only when everything is written: a failed or cancelled write
 // leaves an existing file at path untouched and no temporary file
 // behind.
+//
+// A time variable's bounds (the variable its bounds attribute names, CF
+// §7.1) are written in its units and calendar, converted if they were in
+// others. The history global attribute gains a line (WriteOptions.History).
 func Write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptions) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if opts.Format > Offset64 {
+		return &FileError{path, fmt.Errorf("unknown format %d", opts.Format)}
+	}
+	if opts.Compression < 0 || opts.Compression > 9 {
+		return &FileError{path, fmt.Errorf("compression level %d is not in 0..9", opts.Compression)}
+	}
+	tmpName, err := createTemp(path)
 	if err != nil {
 		return &FileError{path, err}
 	}
-	tmpName := tmp.Name()
-	tmp.Close()
 	defer func() {
 		if err != nil {
 			os.Remove(tmpName)
@@ -80,6 +98,104 @@ func Write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptio
 	return nil
 }
 
+// createTemp creates an empty file beside path, named after it, with the
+// permissions a new file gets (0666 less the umask; os.CreateTemp's 0600
+// would survive the rename and leave the result unreadable to others).
+func createTemp(path string) (string, error) {
+	dir, base := filepath.Split(path)
+	for {
+		name := filepath.Join(dir, "."+base+"."+strconv.FormatUint(rand.Uint64(), 36)+".tmp")
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		return name, f.Close()
+	}
+}
+
+// history returns the global attributes with the history line of opts
+// prepended.
+func history(attrs labels.Attrs, opts WriteOptions, now time.Time) labels.Attrs {
+	line := opts.History
+	if line == "" {
+		line = "written by tessera"
+	}
+	line = now.UTC().Format("2006-01-02T15:04:05Z") + ": " + line
+	if old, ok := attrs.String("history"); ok && old != "" {
+		line += "\n" + old
+	}
+	return attrs.Set("history", line)
+}
+
+// boundsInUnits returns the variables of ds by name, the bounds of each
+// time variable (CF §7.1) given their time variable's units and calendar:
+// bounds without time units of their own are numbers in those units
+// already, bounds in other units are converted, and bounds in another
+// calendar are an error.
+func boundsInUnits(ds *labels.Dataset, names []string) (map[string]*labels.Variable, error) {
+	vars := make(map[string]*labels.Variable, len(names))
+	for _, n := range names {
+		v, err := ds.Variable(n)
+		if err != nil {
+			return nil, err
+		}
+		vars[n] = v
+	}
+	for _, n := range names {
+		p := vars[n]
+		penc := p.Encoding()
+		b, ok := p.Attrs().String("bounds")
+		bv := vars[b]
+		if !ok || bv == nil || b == n || !strings.Contains(penc.Units, " since ") {
+			continue
+		}
+		benc := bv.Encoding()
+		attrs := bv.Attrs()
+		units, cal := benc.Units, benc.Calendar
+		if units == "" {
+			// Time units written as attributes, not decoded.
+			if u, ok := attrs.String("units"); ok && strings.Contains(u, " since ") {
+				units = u
+				cal, _ = attrs.String("calendar")
+			}
+		}
+		if cal == "" {
+			// No calendar of their own: their variable's, as xarray
+			// reads them.
+			cal = penc.Calendar
+		}
+		attrs = attrs.Delete("units", "calendar")
+		data := bv.Data()
+		if units != "" {
+			to, err := timeUnits(penc.Units, penc.Calendar)
+			if err != nil {
+				return nil, fmt.Errorf("variable %q: %w", n, err)
+			}
+			from, err := timeUnits(units, cal)
+			if err != nil {
+				return nil, fmt.Errorf("variable %q: %w", b, err)
+			}
+			if from.Calendar != to.Calendar {
+				return nil, fmt.Errorf("variable %q: the bounds of %q are in the %s calendar, %q in the %s one (CF 7.1: bounds have their variable's units and calendar)",
+					b, n, from.Calendar, n, to.Calendar)
+			}
+			if data, err = convertTimes(data, from, to, func(err error) error { return fmt.Errorf("variable %q: %w", b, err) }); err != nil {
+				return nil, err
+			}
+		}
+		w, err := labels.NewVariable(bv.Dims(), data, attrs)
+		if err != nil {
+			return nil, fmt.Errorf("variable %q: %w", b, err)
+		}
+		benc.Units, benc.Calendar = penc.Units, penc.Calendar
+		vars[b] = w.WithEncoding(benc)
+	}
+	return vars, nil
+}
+
 // named is a variable to write.
 type named struct {
 	name string
@@ -88,12 +204,13 @@ type named struct {
 
 func write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptions) error {
 	var vars []named
-	for _, n := range append(ds.Coords(), ds.DataVars()...) {
-		v, err := ds.Variable(n)
-		if err != nil {
-			return err
-		}
-		ev, err := labels.Encode(n, v, opts.Clip)
+	names := append(ds.Coords(), ds.DataVars()...)
+	byName, err := boundsInUnits(ds, names)
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		ev, err := labels.Encode(n, byName[n], opts.Clip)
 		if err != nil {
 			return err
 		}
@@ -105,11 +222,11 @@ func write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptio
 	}[opts.Format]
 	nc4 := opts.Format == NetCDF4 || opts.Format == NetCDF4Classic
 
-	mu.Lock()
+	unlock := lockC()
 	f, err := nc.CreateFile(path, mode)
 	if err != nil {
-		mu.Unlock()
-		return err
+		unlock()
+		return ncError(err)
 	}
 	closed := false
 	closeFile := func() error {
@@ -117,13 +234,12 @@ func write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptio
 			return nil
 		}
 		closed = true
-		mu.Lock()
-		defer mu.Unlock()
+		defer lockC()()
 		return f.Close()
 	}
 	defer closeFile()
 	err = define(f, ds, vars, opts, nc4)
-	mu.Unlock()
+	unlock()
 	if err != nil {
 		return err
 	}
@@ -139,6 +255,7 @@ func write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptio
 // mu.
 func define(f nc.Dataset, ds *labels.Dataset, vars []named, opts WriteOptions, nc4 bool) error {
 	sizes := ds.Sizes()
+	classic := opts.Format != NetCDF4
 	dims := map[string]nc.Dim{}
 	for _, d := range ds.Dims() {
 		n := uint64(sizes[d])
@@ -184,13 +301,13 @@ func define(f nc.Dataset, ds *labels.Dataset, vars []named, opts WriteOptions, n
 			}
 		}
 		for _, a := range nv.v.Attrs() {
-			if err := putAttr(v.Attr(a.Name), a.Value); err != nil {
+			if err := putAttr(v.Attr(a.Name), f, nv.name, a.Name, a.Value, classic); err != nil {
 				return fmt.Errorf("variable %q: attribute %q: %w", nv.name, a.Name, err)
 			}
 		}
 	}
-	for _, a := range ds.Attrs() {
-		if err := putAttr(f.Attr(a.Name), a.Value); err != nil {
+	for _, a := range history(ds.Attrs(), opts, time.Now()) {
+		if err := putAttr(f.Attr(a.Name), f, "", a.Name, a.Value, classic); err != nil {
 			return fmt.Errorf("global attribute %q: %w", a.Name, err)
 		}
 	}
@@ -215,13 +332,31 @@ func ncType(dt ndarray.DType, extended bool) (nc.Type, error) {
 	return t, nil
 }
 
-// putAttr writes an attribute value of any type labels.Attrs holds.
-func putAttr(a nc.Attr, v any) error {
+// putAttr writes an attribute value of any type labels.Attrs holds, a
+// (named name) of variable varName ("" for the file's). In the classic
+// data model (classic is set) integers of types it lacks are stored as
+// the signed type of their size, or int32 for 64-bit ones and Go ints,
+// when every value fits, as xarray does; else the attribute is refused.
+func putAttr(a nc.Attr, ds nc.Dataset, varName, name string, v any, classic bool) error {
+	if i, ok := v.(int); ok {
+		v = int64(i)
+	}
+	if classic {
+		var err error
+		if v, err = classicAttr(v); err != nil {
+			return err
+		}
+	}
+	if empty(v) {
+		// go-netcdf cannot write a value of length 0.
+		t, err := attrType(v)
+		if err != nil {
+			return err
+		}
+		return putEmptyAttr(ds, varName, name, t)
+	}
 	switch x := v.(type) {
 	case string:
-		if x == "" {
-			x = " " // libnetcdf refuses an empty text attribute through this API
-		}
 		return a.WriteBytes([]byte(x))
 	case int8:
 		return a.WriteInt8s([]int8{x})
@@ -231,8 +366,6 @@ func putAttr(a nc.Attr, v any) error {
 		return a.WriteInt32s([]int32{x})
 	case int64:
 		return a.WriteInt64s([]int64{x})
-	case int:
-		return a.WriteInt64s([]int64{int64(x)})
 	case uint8:
 		return a.WriteUint8s([]uint8{x})
 	case uint16:
@@ -269,6 +402,89 @@ func putAttr(a nc.Attr, v any) error {
 	return fmt.Errorf("value %v of type %T cannot be written", v, v)
 }
 
+// empty reports a text or numeric attribute value of length 0.
+func empty(v any) bool {
+	if s, ok := v.(string); ok {
+		return s == ""
+	}
+	r := reflect.ValueOf(v)
+	return r.Kind() == reflect.Slice && r.Len() == 0
+}
+
+// attrType returns the netCDF type of an attribute value.
+func attrType(v any) (nc.Type, error) {
+	switch v.(type) {
+	case string:
+		return nc.CHAR, nil
+	case int8, []int8:
+		return nc.BYTE, nil
+	case int16, []int16:
+		return nc.SHORT, nil
+	case int32, []int32:
+		return nc.INT, nil
+	case int64, []int64:
+		return nc.INT64, nil
+	case uint8, []uint8:
+		return nc.UBYTE, nil
+	case uint16, []uint16:
+		return nc.USHORT, nil
+	case uint32, []uint32:
+		return nc.UINT, nil
+	case uint64, []uint64:
+		return nc.UINT64, nil
+	case float32, []float32:
+		return nc.FLOAT, nil
+	case float64, []float64:
+		return nc.DOUBLE, nil
+	}
+	return 0, fmt.Errorf("value %v of type %T cannot be written", v, v)
+}
+
+// classicAttr converts integers of the types the classic data model
+// lacks to the signed type of their size (int32 for 64-bit ones), if
+// every value fits.
+func classicAttr(v any) (any, error) {
+	switch x := v.(type) {
+	case int64:
+		return narrow[int32]([]int64{x}, true)
+	case uint64:
+		return narrow[int32]([]uint64{x}, true)
+	case uint32:
+		return narrow[int32]([]uint32{x}, true)
+	case uint16:
+		return narrow[int16]([]uint16{x}, true)
+	case uint8:
+		return narrow[int8]([]uint8{x}, true)
+	case []int64:
+		return narrow[int32](x, false)
+	case []uint64:
+		return narrow[int32](x, false)
+	case []uint32:
+		return narrow[int32](x, false)
+	case []uint16:
+		return narrow[int16](x, false)
+	case []uint8:
+		return narrow[int8](x, false)
+	}
+	return v, nil
+}
+
+// narrow converts x to []T (or its single value when scalar), failing if
+// a value does not fit.
+func narrow[T int8 | int16 | int32, S int64 | uint64 | uint32 | uint16 | uint8](x []S, scalar bool) (any, error) {
+	out := make([]T, len(x))
+	for i, e := range x {
+		out[i] = T(e)
+		if S(out[i]) != e || (out[i] < 0) != (e < 0) {
+			return nil, fmt.Errorf("value %v (%T) does not fit the classic data model's %T: %w", e, e, out[i], ndarray.ErrRange)
+		}
+	}
+	if scalar {
+		return out[0], nil
+	}
+	return out, nil
+}
+
 // writeData computes a variable block by block and writes each block's
 // hyperslab as it arrives.
 func writeData(ctx context.Context, f nc.Dataset, nv named, opts WriteOptions) error {
@@ -293,8 +509,7 @@ func writeData(ctx context.Context, f nc.Dataset, nv named, opts WriteOptions) e
 			return nil
 		}
 		p := reflect.ValueOf(b.Storage()).Index(b.Offset()).Addr().UnsafePointer()
-		mu.Lock()
-		defer mu.Unlock()
+		defer lockC()()
 		return putVara(f, nv.name, start, count, p)
 	})
 }

@@ -1,0 +1,30 @@
+// Package netcdf reads netCDF files as labels.Dataset values and writes
+// them back.
+//
+// Open and OpenMF read the header and the coordinate variables at once
+// and a variable's data only when it is computed, one hyperslab per
+// block. Classic, 64-bit offset and CDF-5 files are read in Go (package
+// internal/cdf), without any lock; netCDF-4 files through libnetcdf
+// (github.com/fhs/go-netcdf), under one process-wide lock. CF
+// conventions are decoded by labels.Decode unless Options.Raw: packing
+// and missing values become the variable's Encoding, a time variable
+// keeps its numbers with its units and calendar in the Encoding, and the
+// bounds of a time variable (CF §7.1) inherit its units and calendar,
+// as xarray decodes them. Text (char and string) variables are not
+// read; string attributes of netCDF-4 files are skipped.
+//
+// OpenMF concatenates files along a dimension, ordered by their time
+// values (not by name), converting every file's times, and the bounds of
+// the time coordinate, to the units of the earliest file. Files that do
+// not form one dataset (grid, dimensions, variables, types, calendar,
+// packing, repeated or overlapping steps) are refused with an error that
+// wraps ErrMismatch and is a *FileError naming the file that differs.
+//
+// Write encodes a dataset by the CF conventions (labels.Encode: packing,
+// fill values, time units and calendar; time bounds in their variable's
+// units and calendar), records itself in the history attribute, and
+// streams the computed blocks to a temporary file beside the target,
+// which replaces the target only when everything is written.
+//
+// Every error about a file is a *FileError naming its path, in one line.
+package netcdf
