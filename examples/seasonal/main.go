@@ -1,203 +1,161 @@
-// Command seasonal is the demo `make demo` runs while tessera's CLI is
-// being built: the seasonal climatology of a synthetic ERA-like 2 m
-// temperature field, computed with ndarray's kernels straight from packed
-// big-endian int16 bytes, as they sit in a netCDF classic file.
+// Command seasonal prints what `make demo` shows after `tessera
+// yseasmean` has made a seasonal climatology: the output's repr, and the
+// xray announcement's summer-minus-winter range, JJA - DJF, as statistics
+// over the globe and by latitude band.
 //
-// It generates four years of 6-hourly data on a 96 x 192 grid (packed with
-// scale_factor, add_offset and a _FillValue, like ERA-Interim), folds each
-// run of time steps of one season into that season's partial mean without
-// decoding a single value to float, and prints the climatology and the
-// summer-minus-winter range, the xray announcement's example.
-//
-//	go run ./examples/seasonal [-years 4] [-lat 96] [-lon 192]
+//	go run ./bench/gen -out bench/data/sample -years 2 -lat 96 -lon 192
+//	tessera yseasmean -o out/clim.nc 'bench/data/sample/*.nc'
+//	go run ./examples/seasonal [-var t2m] out/clim.nc
 package main
 
 import (
-	"encoding/binary"
+	"context"
 	"flag"
 	"fmt"
 	"math"
 	"os"
-	"time"
+	"strings"
 
+	"github.com/tesseradata/tessera/chunk"
+	"github.com/tesseradata/tessera/io/netcdf"
+	"github.com/tesseradata/tessera/labels"
 	"github.com/tesseradata/tessera/ndarray"
 )
 
-const (
-	stepsPerDay = 4
-	daysPerYear = 365 // a noleap calendar keeps the generator short
-	fill        = -32767
-)
-
-var seasons = [4]string{"DJF", "MAM", "JJA", "SON"}
-
 func main() {
-	years := flag.Int("years", 4, "years of 6-hourly data")
-	ny := flag.Int("lat", 96, "latitudes")
-	nx := flag.Int("lon", 192, "longitudes")
+	variable := flag.String("var", "t2m", "variable")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: seasonal [-var NAME] CLIMATOLOGY.nc")
+		flag.PrintDefaults()
+	}
 	flag.Parse()
-	if err := run(*years, *ny, *nx); err != nil {
+	if flag.NArg() != 1 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	if err := show(flag.Arg(0), *variable); err != nil {
 		fmt.Fprintln(os.Stderr, "seasonal:", err)
 		os.Exit(1)
 	}
 }
 
-// monthOf returns the month (1-12) of day d of a noleap year.
-func monthOf(d int) int {
-	ends := [12]int{31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365}
-	for m, e := range ends {
-		if d < e {
-			return m + 1
-		}
-	}
-	return 12
-}
-
-// seasonOf returns 0 (DJF), 1 (MAM), 2 (JJA) or 3 (SON).
-func seasonOf(month int) int { return month % 12 / 3 }
-
-func run(years, ny, nx int) error {
-	nt := years * daysPerYear * stepsPerDay
-	cells := ny * nx
-	codec := &ndarray.Codec{
-		Stored: ndarray.Int16, Order: binary.BigEndian,
-		Scale: 0.0025, Offset: 265, // 265 ± 82 K in steps of 2.5 mK
-		Missing: []float64{fill}, Decoded: ndarray.Float32,
-	}
-	fmt.Printf("tessera demo: seasonal climatology of synthetic 2 m temperature\n")
-	fmt.Printf("  %d years, 6-hourly (%d steps), %d x %d grid, packed int16 big-endian: %.0f MiB\n\n",
-		years, nt, ny, nx, float64(2*nt*cells)/(1<<20))
-
-	raw, season := generate(nt, ny, nx, codec)
-
-	// One partial mean per season; each season's steps are a region
-	// (steps, lat, lon) reduced over its first axis. Runs of consecutive
-	// steps of one season are folded in as single blocks.
-	count := [4]int{}
-	for _, s := range season {
-		count[s]++
-	}
-	var parts [4]*ndarray.Partial
-	for s := range parts {
-		p, err := codec.NewPartial(ndarray.Mean, []int{count[s], ny, nx}, []int{0}, ndarray.ReduceOptions{SkipNaN: true})
-		if err != nil {
-			return err
-		}
-		parts[s] = p
-	}
-	start := time.Now()
-	seen := [4]int{}
-	for t0 := 0; t0 < nt; {
-		s := season[t0]
-		t1 := t0
-		for t1 < nt && season[t1] == s {
-			t1++
-		}
-		block := raw[2*t0*cells : 2*t1*cells]
-		if err := parts[s].AccumulateBytes(block, []int{t1 - t0, ny, nx}, seen[s], 0, 0); err != nil {
-			return err
-		}
-		seen[s] += t1 - t0
-		t0 = t1
-	}
-	clim := make([]*ndarray.Array, 4)
-	for s, p := range parts {
-		m, err := p.Result()
-		if err != nil {
-			return err
-		}
-		clim[s] = m
-	}
-	elapsed := time.Since(start)
-
-	fmt.Printf("climatology (pooled over %d years; every step weighs the same):\n", years)
-	fmt.Printf("  %-6s %6s %10s %10s %10s\n", "season", "steps", "mean K", "min K", "max K")
-	for s, m := range clim {
-		mean, lo, hi, err := summary(m)
-		if err != nil {
-			return err
-		}
-		fmt.Printf("  %-6s %6d %10.3f %10.3f %10.3f\n", seasons[s], count[s], mean, lo, hi)
-	}
-
-	diff, err := ndarray.Sub(clim[2], clim[0])
+func show(path, variable string) error {
+	ds, err := netcdf.Open(path)
 	if err != nil {
 		return err
 	}
-	mag, err := ndarray.Unary(ndarray.AbsOp, diff)
+	fmt.Printf("The climatology (%s):\n\n%s\n", path, ds)
+	a, err := ds.Array(variable)
 	if err != nil {
 		return err
 	}
-	mean, lo, hi, err := summary(diff)
+	tv, err := ds.Variable("time")
 	if err != nil {
 		return err
 	}
-	arg, err := ndarray.Reduce(ndarray.ArgMax, mag, ndarray.ReduceOptions{SkipNaN: true})
+	dates, _, err := labels.Times(tv)
 	if err != nil {
 		return err
 	}
-	i := int(arg.At())
-	fmt.Printf("\nsummer minus winter, JJA - DJF:\n")
-	fmt.Printf("  mean %.3f K, min %.3f K, max %.3f K\n", mean, lo, hi)
-	fmt.Printf("  largest |JJA - DJF| at lat %.1f, lon %.1f: %.3f K\n",
-		90-180*(float64(i/nx)+0.5)/float64(ny), 360*float64(i%nx)/float64(nx), diff.At(i/nx, i%nx))
-	fmt.Printf("\nreduced %.0f MiB of packed values in %v (%.2f GB/s on one core, decoded on the fly)\n",
-		float64(len(raw))/(1<<20), elapsed.Round(time.Millisecond), float64(len(raw))/elapsed.Seconds()/1e9)
+	// Each step of a climatology is one season; its stamp's month says
+	// which (SEASONAL.md C4).
+	pos := map[string]int{}
+	for i, d := range dates {
+		pos[d.Season().String()] = i
+	}
+	jj, ok1 := pos["JJA"]
+	dj, ok2 := pos["DJF"]
+	if !ok1 || !ok2 {
+		return fmt.Errorf("%s lacks a summer or a winter step", path)
+	}
+	jja, err := a.Isel(map[string]any{"time": jj})
+	if err != nil {
+		return err
+	}
+	djf, err := a.Isel(map[string]any{"time": dj})
+	if err != nil {
+		return err
+	}
+	diff, err := labels.Binary(ndarray.SubOp, jja, djf)
+	if err != nil {
+		return err
+	}
+	vals, err := diff.Values(context.Background(), chunk.Options{})
+	if err != nil {
+		return err
+	}
+	d := ndarray.Float64s(mustF64(vals))
+	dims := diff.Dims()
+	if len(dims) != 2 {
+		return fmt.Errorf("%s: JJA - DJF has dimensions %v, want (lat, lon)", variable, dims)
+	}
+	lat, err := coordValues(diff, dims[0])
+	if err != nil {
+		return err
+	}
+	lon, err := coordValues(diff, dims[1])
+	if err != nil {
+		return err
+	}
+	nx := len(lon)
+	units, _ := a.Attrs().String("units")
+	// Global statistics, area-weighted by cos(latitude).
+	var sw, swx float64
+	lo, hi := math.Inf(1), math.Inf(-1)
+	var ilo, ihi int
+	for i, v := range d {
+		if math.IsNaN(v) {
+			continue
+		}
+		w := math.Cos(lat[i/nx] * math.Pi / 180)
+		sw += w
+		swx += w * v
+		if v < lo {
+			lo, ilo = v, i
+		}
+		if v > hi {
+			hi, ihi = v, i
+		}
+	}
+	fmt.Printf("Summer minus winter (JJA - DJF) of %s:\n", variable)
+	fmt.Printf("  area-weighted mean %+8.2f %s\n", swx/sw, units)
+	fmt.Printf("  largest            %+8.2f %s at %6.1f°N %6.1f°E\n", hi, units, lat[ihi/nx], lon[ihi%nx])
+	fmt.Printf("  smallest           %+8.2f %s at %6.1f°N %6.1f°E\n\n", lo, units, lat[ilo/nx], lon[ilo%nx])
+	fmt.Println("  zonal mean by latitude band:")
+	for b := 90.0; b > -90; b -= 30 {
+		var s float64
+		var n int
+		for i, v := range d {
+			if l := lat[i/nx]; l <= b && l > b-30 || b-30 == -90 && l == -90 {
+				if !math.IsNaN(v) {
+					s += v
+					n++
+				}
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		m := s / float64(n)
+		bar := strings.Repeat("#", min(40, int(math.Abs(m)+0.5)))
+		fmt.Printf("  %4.0f° to %4.0f°  %+7.2f %s  %s\n", b-30, b, m, units, bar)
+	}
 	return nil
 }
 
-// summary returns the NaN-skipping mean, minimum and maximum of a.
-func summary(a *ndarray.Array) (mean, lo, hi float64, err error) {
-	opts := ndarray.ReduceOptions{SkipNaN: true}
-	var out [3]float64
-	for k, op := range []ndarray.Op{ndarray.Mean, ndarray.Min, ndarray.Max} {
-		r, err := ndarray.Reduce(op, a, opts)
-		if err != nil {
-			return 0, 0, 0, err
-		}
-		out[k] = r.At()
+func coordValues(a *labels.DataArray, name string) ([]float64, error) {
+	c, err := a.Coord(name)
+	if err != nil {
+		return nil, err
 	}
-	return out[0], out[1], out[2], nil
+	v, err := c.Values(context.Background(), chunk.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return ndarray.Float64s(mustF64(v)), nil
 }
 
-// generate returns nt packed steps of a smooth field with a seasonal cycle
-// that is strongest over the northern mid-latitude "continents", plus
-// deterministic noise and a few missing values, and the season of every
-// step.
-func generate(nt, ny, nx int, c *ndarray.Codec) ([]byte, []int) {
-	cells := ny * nx
-	base := make([]float64, cells)
-	amp := make([]float64, cells)
-	for y := range ny {
-		lat := math.Pi * (0.5 - (float64(y)+0.5)/float64(ny))
-		for x := range nx {
-			lon := 2 * math.Pi * float64(x) / float64(nx)
-			land := 0.5 + 0.5*math.Sin(2*lon)*math.Cos(lon)
-			base[y*nx+x] = 300 - 45*math.Pow(math.Sin(lat), 2)
-			amp[y*nx+x] = (6 + 24*land) * math.Sin(2*lat) // strongest at 45°
-			if lat < 0 {
-				amp[y*nx+x] *= 0.4 // the southern hemisphere is mostly ocean
-			}
-		}
-	}
-	raw := make([]byte, 2*nt*cells)
-	season := make([]int, nt)
-	state := uint64(0x9E3779B97F4A7C15)
-	for t := range nt {
-		day := t / stepsPerDay % daysPerYear
-		season[t] = seasonOf(monthOf(day))
-		cycle := -math.Cos(2 * math.Pi * (float64(day) - 15) / daysPerYear) // -1 mid-January
-		for i := range cells {
-			state ^= state << 13
-			state ^= state >> 7
-			state ^= state << 17
-			noise := float64(int(state%2001)-1000) / 250 // ±4 K
-			v := int16(math.Round((base[i] + amp[i]*cycle + noise - c.Offset) / c.Scale))
-			if state%997 == 0 {
-				v = fill
-			}
-			binary.BigEndian.PutUint16(raw[2*(t*cells+i):], uint16(v))
-		}
-	}
-	return raw, season
+func mustF64(a *ndarray.Array) *ndarray.Array {
+	f, _ := a.Contiguous().Astype(ndarray.Float64)
+	return f
 }
