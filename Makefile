@@ -12,7 +12,7 @@ JS_ORACLE := io/arrow/testdata/js
 # detector.
 RACE_PKGS := ./ndarray/... ./graph/... ./scheduler/... ./chunk/... ./labels/... ./groupby/... ./io/...
 
-.PHONY: all deps demo test vet fmt-check bench bench-micro bench-outofcore bench-io clean
+.PHONY: all deps demo test vet fmt-check bench bench-micro bench-outofcore bench-io bench-suite bench-quick bench-deps clean
 
 all: test
 
@@ -38,8 +38,18 @@ deps:
 		npm ci --prefix $(JS_ORACLE) --no-audit --no-fund; \
 	fi
 
+# demo makes a built-in sample (two years of 6-hourly ERA-like packed
+# int16 files on a 96 x 192 grid, by bench/gen), shows it, computes its
+# seasonal climatology with `tessera yseasmean` and prints the result and
+# its summer-minus-winter range.
+SAMPLE := bench/data/sample
 demo: deps
-	$(GO) run ./examples/seasonal
+	@[ -f $(SAMPLE)/era_2001_12.nc ] || $(GO) run ./bench/gen -out $(SAMPLE) -years 2 -lat 96 -lon 192 -fill 0.001 >/dev/null
+	@mkdir -p bin out
+	$(GO) build -o bin/tessera ./cmd/tessera
+	bin/tessera info '$(SAMPLE)/*.nc'
+	bin/tessera yseasmean --stats -o out/clim.nc '$(SAMPLE)/*.nc'
+	@$(GO) run ./examples/seasonal out/clim.nc
 
 vet:
 	$(GO) vet ./...
@@ -59,6 +69,7 @@ bench-micro: deps
 	$(GO) test -run '^$$' -bench . -benchtime 20x -count 5 ./ndarray/... | tee bench/results/micro-ndarray.txt
 	$(GO) test -run '^$$' -bench . -count 5 ./graph/ ./scheduler/ | tee bench/results/micro-engine.txt
 	$(GO) test -run '^$$' -bench . -benchtime 5x -count 5 ./chunk/ | tee -a bench/results/micro-engine.txt
+	$(GO) test -run '^$$' -bench . -benchtime 5x -count 5 ./groupby/ ./labels/ | tee bench/results/micro-labels.txt
 
 # bench-outofcore computes the mean of 16 GiB of float64 with a 512 MiB
 # budget and reports the peak resident memory (GNU time).
@@ -76,7 +87,25 @@ bench-io: deps
 	@mkdir -p bench/results
 	$(GO) run ./bench/globalmean -files 'bench/data/era/*.nc' -runs 5 | tee bench/results/globalmean.txt
 
-bench: bench-micro bench-outofcore bench-io
+# bench-suite is the end-to-end benchmark (bench/suite): five analyses by
+# tessera, CDO, NCO and xarray + dask on the same generated files at three
+# scales (2 years, 2 years netCDF-4 zlib, 8 years out of core), with worker
+# scaling; results in bench/results/results.{md,json,png}. bench-quick
+# checks the suite itself in about a minute.
+BENCH_APT := cdo nco python3-dask python3-netcdf4 python3-xarray
+bench-deps: deps
+	@missing=""; for p in $(BENCH_APT); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
+
+bench-suite: bench-deps
+	$(GO) run ./bench/suite -runs 5 -out bench/results
+
+bench-quick: bench-deps
+	$(GO) run ./bench/suite -quick -out bench/results/quick
+
+bench: bench-micro bench-outofcore bench-io bench-suite
 
 clean:
 	$(GO) clean -testcache

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// machine describes where the suite ran.
+func machine() map[string]string {
+	m := map[string]string{"cores": fmt.Sprint(runtime.NumCPU()), "os": runtime.GOOS + "/" + runtime.GOARCH, "go": runtime.Version()}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
+				m["cpu"] = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "MemTotal:") {
+				var kb int64
+				fmt.Sscan(strings.TrimSpace(strings.TrimPrefix(l, "MemTotal:")), &kb)
+				m["memory"] = fmt.Sprintf("%.1f GiB", float64(kb)/(1<<20))
+			}
+		}
+	}
+	return m
+}
+
+// versions of the peers, as they report them.
+func versions() map[string]string {
+	v := map[string]string{}
+	if out, err := exec.Command("cdo", "--version").CombinedOutput(); err == nil {
+		v["cdo"] = firstLine(string(out))
+	}
+	if out, err := exec.Command("ncra", "--version").CombinedOutput(); err == nil {
+		for _, l := range strings.Split(string(out), "\n") {
+			if strings.Contains(l, "version") {
+				v["nco"] = strings.TrimSpace(l)
+				break
+			}
+		}
+	}
+	if out, err := exec.Command("/usr/bin/python3", "-c",
+		"import xarray, dask, numpy, netCDF4; print('xarray', xarray.__version__, 'dask', dask.__version__, 'numpy', numpy.__version__, 'netCDF4', netCDF4.__version__)").CombinedOutput(); err == nil {
+		v["python"] = strings.TrimSpace(string(out))
+	}
+	if out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
+		v["tessera"] = strings.TrimSpace(string(out))
+	}
+	return v
+}
+
+func stamp(r *Results) string {
+	m := r.Machine
+	return fmt.Sprintf("machine: %s cores, %s, %s, %s; %s\npeers: %s; %s; %s", m["cores"], m["memory"], m["cpu"], m["os"], m["go"],
+		r.Versions["cdo"], r.Versions["nco"], r.Versions["python"])
+}
+
+// report writes results.md, results.json and results.png to c.out, and
+// prints the table.
+func report(c config, r *Results) error {
+	if err := os.MkdirAll(c.out, 0o755); err != nil {
+		return err
+	}
+	var md strings.Builder
+	fmt.Fprintf(&md, "# tessera benchmark results\n\n%s, tessera %s.\n\n", r.Date, r.Versions["tessera"])
+	fmt.Fprintf(&md, "Machine: %s cores, %s, %s.\n\nPeers: %s; %s; %s.\n\n", r.Machine["cores"], r.Machine["memory"], r.Machine["cpu"],
+		r.Versions["cdo"], r.Versions["nco"], r.Versions["python"])
+	fmt.Fprintf(&md, "Median of %d interleaved runs (min-max); peak RSS over the runs; time / tessera's time for the same task and scale.\n\n", c.runs)
+	fmt.Fprintf(&md, "| scale | task | tool | median s | min-max s | peak RSS MiB | time / tessera | agrees with tessera |\n|---|---|---|---|---|---|---|---|\n")
+	for _, t := range r.Timings {
+		if t.Failed != "" {
+			fmt.Fprintf(&md, "| %s | %s | %s | failed | | | | %s |\n", t.Scale, t.Task, t.Tool, strings.ReplaceAll(firstLine(t.Failed), "|", "/"))
+			continue
+		}
+		fmt.Fprintf(&md, "| %s | %s | %s | %.3f | %.3f-%.3f | %d | %.2fx | %s |\n", t.Scale, t.Task, t.Tool, t.Median, t.Min, t.Max, t.PeakRSSMiB, t.Ratio, strings.ReplaceAll(t.Agrees, "|", "/"))
+	}
+	if len(r.Scaling) > 0 {
+		fmt.Fprintf(&md, "\nWorker scaling, `tessera yseasmean`:\n\n| scale | workers | median s | speedup |\n|---|---|---|---|\n")
+		for _, p := range r.Scaling {
+			fmt.Fprintf(&md, "| %s | %d | %.3f | %.2fx |\n", p.Scale, p.Workers, p.Median, p.Speedup)
+		}
+	}
+	fmt.Fprintf(&md, "\nCommands:\n\n")
+	seen := map[string]bool{}
+	for _, t := range r.Timings {
+		k := t.Scale + t.Task + t.Tool
+		if !seen[k] && t.Command != "" {
+			seen[k] = true
+			fmt.Fprintf(&md, "- %s %s %s: `%s`\n", t.Scale, t.Task, t.Tool, t.Command)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(c.out, "results.md"), []byte(md.String()), 0o644); err != nil {
+		return err
+	}
+	b, _ := json.MarshalIndent(r, "", "  ")
+	if err := os.WriteFile(filepath.Join(c.out, "results.json"), b, 0o644); err != nil {
+		return err
+	}
+	if err := plotResults(r, filepath.Join(c.out, "results.png")); err != nil {
+		return err
+	}
+	fmt.Print("\n" + md.String())
+	return nil
+}
+
+// plotResults draws each tool's time relative to tessera's, per task and
+// scale, as grouped bars.
+func plotResults(r *Results, path string) error {
+	p := plot.New()
+	p.Title.Text = "time relative to tessera (lower is faster; tessera = 1)"
+	p.Y.Label.Text = "time / tessera's time"
+	var groups []string
+	idx := map[string]int{}
+	for _, t := range r.Timings {
+		k := t.Scale + " " + t.Task
+		if _, ok := idx[k]; !ok {
+			idx[k] = len(groups)
+			groups = append(groups, k)
+		}
+	}
+	tools := []string{"tessera", "cdo", "nco", "xarray"}
+	colors := []color.Color{color.RGBA{31, 119, 180, 255}, color.RGBA{255, 127, 14, 255}, color.RGBA{44, 160, 44, 255}, color.RGBA{214, 39, 40, 255}}
+	w := vg.Points(7)
+	for i, tool := range tools {
+		vals := make(plotter.Values, len(groups))
+		any := false
+		for _, t := range r.Timings {
+			if t.Tool == tool && t.Ratio > 0 {
+				vals[idx[t.Scale+" "+t.Task]] = t.Ratio
+				any = true
+			}
+		}
+		if !any {
+			continue
+		}
+		bars, err := plotter.NewBarChart(vals, w)
+		if err != nil {
+			return err
+		}
+		bars.Color = colors[i]
+		bars.LineStyle.Width = 0
+		bars.Offset = w * vg.Length(i-len(tools)/2)
+		p.Add(bars)
+		p.Legend.Add(tool, bars)
+	}
+	p.Y.Min = 0
+	p.Legend.Top = true
+	p.NominalX(groups...)
+	p.X.Tick.Label.Rotation = 0.6
+	p.X.Tick.Label.XAlign = -0.8
+	return p.Save(vg.Length(2*len(groups)+6)*vg.Centimeter, 12*vg.Centimeter, path)
+}
