@@ -197,6 +197,9 @@ func FromSource(s Source) (*Array, error) {
 					dst := ndarray.Zeros(dt, shape...)
 					err := readRaw(x, start, shape, func(raw []byte, origin, sub []int) error {
 						v, err := ndarray.FromBytes(dt, order, raw, sub...)
+						if err == nil && len(sub) == 0 {
+							v, err = v.Reshape() // a 0-d piece (FromBytes without a shape is 1-D)
+						}
 						if err != nil {
 							return fmt.Errorf("chunk: raw reader of %s: %w", name, err)
 						}
