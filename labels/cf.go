@@ -67,8 +67,10 @@ func CodecFor(name string, stored ndarray.DType, attrs Attrs) (*ndarray.Codec, e
 		if f == nil {
 			return nil, fmt.Errorf("labels: variable %q: %s = %v is not numeric: %w", name, a, formatAttr(v), ErrCF)
 		}
-		for _, x := range f {
-			if !containsFloat(c.Missing, x) {
+		for i, x := range f {
+			// A missing_value equal to _FillValue (CDO writes both) is
+			// kept, so that Encode writes both attributes back.
+			if !containsFloat(f[:i], x) && (a == attrMissing && len(f) == 1 || !containsFloat(c.Missing, x)) {
 				c.Missing = append(c.Missing, x)
 			}
 		}

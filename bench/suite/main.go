@@ -39,6 +39,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -76,9 +77,22 @@ func main() {
 	flag.StringVar(&tasks, "tasks", "timmean,yseasmean,seasmean,range,anomvar", "tasks to run")
 	flag.StringVar(&tools, "tools", "tessera,cdo,nco,xarray", "tools to run")
 	flag.BoolVar(&c.scaling, "scaling", true, "time tessera's yseasmean with 1..N workers")
+	cpuprofile := flag.String("cpuprofile", "", "internal: the child's CPU profile")
 	flag.Parse()
 	if *child != "" {
+		if *cpuprofile != "" {
+			f, err := os.Create(*cpuprofile)
+			if err == nil {
+				err = pprof.StartCPUProfile(f)
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "suite:", err)
+				os.Exit(1)
+			}
+			defer pprof.StopCPUProfile()
+		}
 		if err := runChild(*child, c.variable, *o, *memory, flag.Args()); err != nil {
+			pprof.StopCPUProfile()
 			fmt.Fprintln(os.Stderr, "suite:", err)
 			os.Exit(1)
 		}

@@ -1242,11 +1242,6 @@ func TestSeasonalExamples(t *testing.T) {
 		t.Logf("CDO seasmean masks %d of %d values that tessera computes (CDO applies valid_min/valid_max/valid_range)", masked, len(c))
 	})
 	t.Run("missing_value_equal_to_FillValue", func(t *testing.T) {
-		t.Skip("BUG: an input with _FillValue = missing_value = -999 (as CDO writes them) gives an output with " +
-			"_FillValue only: labels.Decode (labels/cf.go) merges the two equal values into one Codec.Missing entry, " +
-			"so cmd/tessera's fillCodec cannot tell that missing_value was there and labels.Encode writes _FillValue " +
-			"alone; SEASONAL.md §6 wants both (the fix is in labels: keep the attribute's presence, e.g. Missing " +
-			"[-999, -999], which ndarray's codec check already deduplicates)")
 		for _, name := range []string{"meta_seasmean", "meta_yseasmean"} {
 			v := out(t, name).Vars["tas"]
 			if x, ok := v.Attrs["missing_value"].(float64); !ok || x != -999 || v.AttrTypes["missing_value"] != "float32" {

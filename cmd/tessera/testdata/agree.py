@@ -375,7 +375,9 @@ def run_cdo(src, d, fxname, op):
     p = subprocess.run(["cdo"] + op["args"] + [src, dst], capture_output=True, text=True)
     if p.returncode != 0:
         return {"error": "cdo %s: exit %d\n%s%s" % (" ".join(op["args"]), p.returncode, p.stdout, p.stderr)}
-    return {"stderr": p.stderr, "dump": dump_file(dst)}
+    # The output is read later, in the main thread: the netCDF library
+    # is not thread-safe.
+    return {"stderr": p.stderr, "path": dst}
 
 
 def flat(x):
@@ -475,7 +477,10 @@ def make(spec, dst):
         t2 = time.time()
         for fxname, opname, fut in jobs:
             try:
-                res[fxname]["cdo"][opname] = fut.result()
+                r = fut.result()
+                if "path" in r:
+                    r["dump"] = dump_file(r.pop("path"))
+                res[fxname]["cdo"][opname] = r
             except Exception:
                 res[fxname]["cdo"][opname] = {"error": traceback.format_exc()}
     t3 = time.time()
