@@ -558,38 +558,57 @@ func GroupApply(op ndarray.BinaryOp, x *Array, axis int, g Groups, y *Array) (*A
 						return nil, err
 					}
 				}
-				out := ndarray.Full(dt, math.NaN(), shape...)
-				if !dt.IsFloat() {
-					out = ndarray.Zeros(dt, shape...)
-				}
+				out := ndarray.Zeros(dt, shape...)
 				xr := make([]ndarray.Range, nd)
 				yr := make([]ndarray.Range, nd)
 				for i := range nd {
 					xr[i], yr[i] = ndarray.Whole, ndarray.Whole
 				}
+				// Positions in no group are missing: fill the gaps between
+				// the runs (the runs are in position order).
+				gap := func(lo, hi int) error {
+					if lo >= hi || !dt.IsFloat() {
+						return nil
+					}
+					xr[axis] = ndarray.Range{Start: lo, Stop: hi, Step: 1}
+					d, err := out.Slice(xr...)
+					if err != nil {
+						return err
+					}
+					return d.SetFrom(ndarray.Full(dt, math.NaN()))
+				}
+				next := 0
 				for _, r := range lay.runs[o[axis]] {
-					xr[axis] = ndarray.Range{Start: r.lo - start[axis], Stop: r.hi - start[axis], Step: 1}
+					lo, hi := r.lo-start[axis], r.hi-start[axis]
+					if err := gap(next, lo); err != nil {
+						return nil, err
+					}
+					next = hi
+					xr[axis] = ndarray.Range{Start: lo, Stop: hi, Step: 1}
 					yb, w := yBlock(r.g)
 					yr[axis] = ndarray.Range{Start: w, Stop: w + 1, Step: 1}
 					xs, err1 := xb.Slice(xr...)
 					ys, err2 := yv[yb].Slice(yr...)
-					if err := firstErr(err1, err2); err != nil {
+					d, err3 := out.Slice(xr...)
+					if err := firstErr(firstErr(err1, err2), err3); err != nil {
 						return nil, err
 					}
-					v, err := ndarray.Binary(op, xs, ys)
-					if err != nil {
-						return nil, err
+					// Straight into the result where the types allow it.
+					if err := ndarray.BinaryInto(op, d, xs, ys); err != nil {
+						v, err := ndarray.Binary(op, xs, ys)
+						if err != nil {
+							return nil, err
+						}
+						if v, err = v.Astype(dt); err != nil {
+							return nil, err
+						}
+						if err := d.SetFrom(v); err != nil {
+							return nil, err
+						}
 					}
-					if v, err = v.Astype(dt); err != nil {
-						return nil, err
-					}
-					d, err := out.Slice(xr...)
-					if err != nil {
-						return nil, err
-					}
-					if err := d.SetFrom(v); err != nil {
-						return nil, err
-					}
+				}
+				if err := gap(next, shape[axis]); err != nil {
+					return nil, err
 				}
 				return out, nil
 			}

@@ -3,6 +3,7 @@ package ndarray
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // BinaryOp is an arithmetic or logical operation of two operands.
@@ -121,6 +122,43 @@ func Binary(op BinaryOp, a, b *Array) (*Array, error) {
 		return nil, fmt.Errorf("ndarray: %s of %s and %s: %w", op, a.dtype, b.dtype, err)
 	}
 	return dst, nil
+}
+
+// BinaryInto computes a op b into dst, which may be a view: a and b
+// broadcast to dst's shape, and dst's dtype must be the one Binary would
+// return. It allocates nothing when a and b already have that dtype.
+func BinaryInto(op BinaryOp, dst, a, b *Array) error {
+	if op < AddOp || op > OrOp {
+		return fmt.Errorf("ndarray: %w: %v", ErrOp, op)
+	}
+	shape, err := BroadcastShapes(a.shape, b.shape, dst.shape)
+	if err != nil || !slices.Equal(shape, dst.shape) {
+		return fmt.Errorf("ndarray: %s into %s%v: operands %v and %v: %w", op, dst.dtype, dst.shape, a.shape, b.shape, ErrShape)
+	}
+	ct := Promote(a.dtype, b.dtype)
+	switch op {
+	case DivOp, PowOp:
+		ct = floatOf(ct)
+	case AndOp, OrOp:
+		if ct != Bool {
+			return fmt.Errorf("ndarray: %s of %s and %s: needs bool operands: %w", op, a.dtype, b.dtype, ErrDType)
+		}
+	default:
+		if ct == Bool {
+			ct = Int64
+		}
+	}
+	if ct != dst.dtype {
+		return fmt.Errorf("ndarray: %s of %s and %s is %s, not %s: %w", op, a.dtype, b.dtype, ct, dst.dtype, ErrDType)
+	}
+	x, y, err := operands(op.String(), ct, dst.shape, a, b)
+	if err != nil {
+		return err
+	}
+	if err := dispatch(ct).binary(op, dst, x, y); err != nil {
+		return fmt.Errorf("ndarray: %s of %s and %s: %w", op, a.dtype, b.dtype, err)
+	}
+	return nil
 }
 
 // operands converts each array to dt and broadcasts it to shape.

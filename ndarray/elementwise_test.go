@@ -1,6 +1,7 @@
 package ndarray_test
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -922,4 +923,24 @@ func TestOperandsUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkValues(t, base, ndarray.Float32, []int{6}, before)
+}
+
+func TestBinaryInto(t *testing.T) {
+	a, _ := ndarray.FromSlice([]float64{1, 2, 3, 4, 5, 6}, 2, 3)
+	b, _ := ndarray.FromSlice([]float64{10, 20, 30}, 3)
+	dst := ndarray.Zeros(ndarray.Float64, 3, 3)
+	view, _ := dst.Slice(ndarray.Range{Start: 1, Stop: 3, Step: 1}, ndarray.Whole)
+	if err := ndarray.BinaryInto(ndarray.SubOp, view, a, b); err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{0, 0, 0, -9, -18, -27, -6, -15, -24}
+	if got := ndarray.Float64s(dst); !slices.Equal(got, want) {
+		t.Errorf("BinaryInto = %v, want %v", got, want)
+	}
+	if err := ndarray.BinaryInto(ndarray.AddOp, ndarray.Zeros(ndarray.Float32, 2, 3), a, b); !errors.Is(err, ndarray.ErrDType) {
+		t.Errorf("float64 operands into float32: %v", err)
+	}
+	if err := ndarray.BinaryInto(ndarray.AddOp, ndarray.Zeros(ndarray.Float64, 3, 3), a, b); !errors.Is(err, ndarray.ErrShape) {
+		t.Errorf("into the wrong shape: %v", err)
+	}
 }

@@ -475,7 +475,13 @@ func memString(m int64) string {
 // seasonal climatology, or the variance of seasonal anomalies; the
 // result is written to out.
 func runChild(task, variable, out string, memory int64, files []string) error {
-	ds, err := netcdf.OpenMF(files, "")
+	var o netcdf.Options
+	if b := os.Getenv("TESSERA_BLOCK_MIB"); b != "" {
+		var mib int64
+		fmt.Sscan(b, &mib)
+		o.BlockBytes = mib << 20
+	}
+	ds, err := netcdf.OpenMF(files, "", o)
 	if err != nil {
 		return err
 	}
