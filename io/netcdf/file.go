@@ -310,9 +310,12 @@ func (f *file) withClassicRaw(v *varInfo, start, count []int, use func(raw []byt
 }
 
 // pieceBytes is the size of the pieces classic reads deliver: large
-// enough that a read costs little next to its data, small enough to stay
-// in a core's L2 cache.
-const pieceBytes = 256 << 10
+// enough that a read costs little next to its data and that a time
+// reduction folds several steps per pass over its accumulators (four
+// 256 x 512 int16 steps: kernel.AddRowsToRaw16 reads and writes the
+// accumulators once for four rows), small enough to stay in cache. 1 MiB
+// made a 2-year 256 x 512 seasonal climatology 20-25% faster than 256 KiB.
+const pieceBytes = 1 << 20
 
 // eachPiece splits a box of the given shape into boxes of at most max
 // bytes (elements of size bytes), cut along the outermost axis whose
