@@ -446,7 +446,7 @@ func GroupReduce(op ndarray.Op, a *Array, axis int, g Groups, opts ndarray.Reduc
 }
 
 // pieceEstimate is what a raw reader holds while it reads a piece.
-const pieceEstimate = 256 << 10
+const pieceEstimate = 1 << 20
 
 // cohortAcc is the accumulator of a cohort's fold: the combined partial of
 // each of its groups seen so far.
