@@ -10,6 +10,9 @@
 //
 // Tasks:
 //
+// tessera runs as its CLI for yseasmean and seasmean (and as its library,
+// "tessera-lib", for comparison), as its library for the others.
+//
 //	timmean    the time mean of every grid point (the global mean's work):
 //	           cdo timmean, ncra, xarray .mean("time")
 //	yseasmean  the seasonal climatology: tessera yseasmean, cdo yseasmean,
@@ -75,7 +78,7 @@ func main() {
 	flag.BoolVar(&c.quick, "quick", false, "a small dataset and one run, to check the suite (about a minute)")
 	flag.StringVar(&scales, "scales", "2y,2y-zlib,8y", "scales to run")
 	flag.StringVar(&tasks, "tasks", "timmean,yseasmean,seasmean,range,anomvar", "tasks to run")
-	flag.StringVar(&tools, "tools", "tessera,cdo,nco,xarray", "tools to run")
+	flag.StringVar(&tools, "tools", "tessera,tessera-lib,cdo,nco,xarray", "tools to run (tessera-lib: the library where tessera is the CLI)")
 	flag.BoolVar(&c.scaling, "scaling", true, "time tessera's yseasmean with 1..N workers")
 	cpuprofile := flag.String("cpuprofile", "", "internal: the child's CPU profile")
 	flag.Parse()
@@ -290,6 +293,12 @@ func command(task, tool string, c config, sc scale, files []string, self, bin, t
 		if task == "timmean" {
 			return "ncra", append(append([]string{"-O", "-v", v}, files...), out)
 		}
+	case "tessera-lib":
+		// The library where the CLI runs the task; tessera is the
+		// library already for the others.
+		if task == "yseasmean" || task == "seasmean" {
+			return self, append([]string{"-child", task, "-var", v, "-o", out, "-memory", fmt.Sprint(sc.memory)}, files...)
+		}
 	case "xarray":
 		return xr(task)
 	}
@@ -495,6 +504,16 @@ func runChild(task, variable, out string, memory int64, files []string) error {
 		r, err = a.Mean("time")
 	case "range":
 		r, err = jjaMinusDJF(a)
+	case "yseasmean", "seasmean":
+		key := groupby.By("time.season")
+		if task == "seasmean" {
+			key = groupby.Resample("time", "QS-DEC")
+		}
+		var g *groupby.ArrayGroups
+		if g, err = groupby.Array(a, key); err != nil {
+			return err
+		}
+		r, err = g.Mean()
 	case "anomvar":
 		var g *groupby.ArrayGroups
 		if g, err = groupby.Array(a, groupby.By("time.season")); err != nil {

@@ -131,8 +131,8 @@ func plotResults(r *Results, path string) error {
 			groups = append(groups, k)
 		}
 	}
-	tools := []string{"tessera", "cdo", "nco", "xarray"}
-	colors := []color.Color{color.RGBA{31, 119, 180, 255}, color.RGBA{255, 127, 14, 255}, color.RGBA{44, 160, 44, 255}, color.RGBA{214, 39, 40, 255}}
+	tools := []string{"tessera", "tessera-lib", "cdo", "nco", "xarray"}
+	colors := []color.Color{color.RGBA{31, 119, 180, 255}, color.RGBA{148, 103, 189, 255}, color.RGBA{255, 127, 14, 255}, color.RGBA{44, 160, 44, 255}, color.RGBA{214, 39, 40, 255}}
 	w := vg.Points(7)
 	for i, tool := range tools {
 		vals := make(plotter.Values, len(groups))
