@@ -10,8 +10,11 @@
 // and missing values become the variable's Encoding, a time variable
 // keeps its numbers with its units and calendar in the Encoding, and the
 // bounds of a time variable (CF §7.1) inherit its units and calendar,
-// as xarray decodes them. Text (char and string) variables are not
-// read; string attributes of netCDF-4 files are skipped.
+// as xarray decodes them. A text coordinate, a char array name(name,
+// strlen) or in netCDF-4 a string variable name(name), is read at open
+// as labels (labels.StringVariable, indexed: Sel by label works), each
+// label's trailing NULs dropped, as xarray decodes it; other text
+// variables are not read, nor string attributes of netCDF-4 files.
 //
 // OpenMF concatenates files along a dimension, ordered by their time
 // values (not by name), converting every file's times, and the bounds of
@@ -22,7 +25,9 @@
 //
 // Write encodes a dataset by the CF conventions (labels.Encode: packing,
 // fill values, time units and calendar; time bounds in their variable's
-// units and calendar), records itself in the history attribute, and
+// units and calendar), writes string variables as text (NC_STRING in
+// netCDF-4, else char arrays as xarray writes them), records itself in
+// the history attribute, and
 // streams the computed blocks to a temporary file beside the target,
 // which replaces the target only when everything is written.
 //

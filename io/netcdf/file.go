@@ -53,6 +53,46 @@ type varInfo struct {
 	dtype ndarray.DType
 	attrs labels.Attrs
 	cdf   int // index in the classic header, -1 for netCDF-4
+	// text is set for a text coordinate: a char array (name, strlen),
+	// or in netCDF-4 strings (name), along the dimension of its name.
+	// dims holds that dimension only, dtype is 0, and strs its labels,
+	// read with the header (trailing NULs of a char array dropped).
+	text textKind
+	strs []string
+}
+
+// textKind is how a text coordinate is stored.
+type textKind uint8
+
+const (
+	notText    textKind = iota
+	textChar            // NC_CHAR, the last dimension holding each label's bytes
+	textString          // NC_STRING (netCDF-4)
+)
+
+// typeName names the type of a variable, for errors.
+func (v *varInfo) typeName() string {
+	if v.text != notText {
+		return "string"
+	}
+	return v.dtype.String()
+}
+
+// maxTextBytes bounds the text of one coordinate read from a netCDF-4
+// file (classic files hold theirs in the file, whose size bounds it).
+const maxTextBytes = 1 << 30
+
+// charLabels splits n labels of length l each, as a char array stores
+// them, dropping each one's trailing NULs (as xarray and ncdump do).
+func charLabels(b []byte, n, l int) []string {
+	out := make([]string, n)
+	if l == 0 {
+		return out
+	}
+	for i := range out {
+		out[i] = strings.TrimRight(string(b[i*l:(i+1)*l]), "\x00")
+	}
+	return out
 }
 
 // file is the header of one netCDF file and the means to read its data.
@@ -184,9 +224,26 @@ func (f *file) readClassic(r io.ReaderAt) error {
 	}
 	f.attrs = classicAttrs(h.Attrs)
 	for i, v := range h.Vars {
+		if v.Type == cdf.Char {
+			// A text coordinate, char name(name, strlen), is read now;
+			// other text variables are not read (see the package doc).
+			if len(v.Dims) != 2 || f.dims[v.Dims[0]].name != v.Name {
+				continue
+			}
+			n, l := f.dims[v.Dims[0]].len, f.dims[v.Dims[1]].len
+			buf := make([]byte, n*l) // inside the file: the header is checked against its size
+			if len(buf) > 0 {
+				if err := cdf.ReadRaw(r, h, i, []int64{0, 0}, []int64{int64(n), int64(l)}, buf); err != nil {
+					return fmt.Errorf("variable %q: %w", v.Name, err)
+				}
+			}
+			f.vars = append(f.vars, varInfo{name: v.Name, dims: v.Dims[:1], attrs: classicAttrs(v.Attrs), cdf: i,
+				text: textChar, strs: charLabels(buf, n, l)})
+			continue
+		}
 		dt, ok := classicType(v.Type)
 		if !ok {
-			continue // text variables are not read (see the package doc)
+			continue
 		}
 		f.vars = append(f.vars, varInfo{name: v.Name, dims: v.Dims, dtype: dt, attrs: classicAttrs(v.Attrs), cdf: i})
 	}

@@ -71,8 +71,8 @@ func (f *file) readNetCDF4() error {
 			return fmt.Errorf("variable %q: %w", name, err)
 		}
 		dt, ok := nc4Type(t)
-		if !ok {
-			continue // text and string variables are not read
+		if !ok && t != nc.CHAR && t != nc.STRING {
+			continue // user types are not read
 		}
 		dims, err := v.Dims()
 		if err != nil {
@@ -86,12 +86,61 @@ func (f *file) readNetCDF4() error {
 			}
 			vi.dims = append(vi.dims, byName[dn])
 		}
+		if !ok {
+			// A text coordinate, char name(name, strlen) or string
+			// name(name), is read now; other text variables are not
+			// read (see the package doc).
+			if vi.text, ok = textCoord(f, name, t, vi.dims); !ok {
+				continue
+			}
+			if vi.strs, err = readText(ds, name, v, f, vi.text, vi.dims); err != nil {
+				return fmt.Errorf("variable %q: %w", name, err)
+			}
+			vi.dims = vi.dims[:1]
+		}
 		if vi.attrs, err = readAttrs(v.NAttrs, v.AttrN); err != nil {
 			return fmt.Errorf("variable %q: %w", name, err)
 		}
 		f.vars = append(f.vars, vi)
 	}
 	return nil
+}
+
+// textCoord reports whether a text variable of type t (NC_CHAR or
+// NC_STRING) with dimensions dims is a text coordinate, and how it is
+// stored.
+func textCoord(f *file, name string, t nc.Type, dims []int) (textKind, bool) {
+	switch {
+	case len(dims) == 0 || f.dims[dims[0]].name != name:
+		return notText, false
+	case t == nc.CHAR && len(dims) == 2:
+		return textChar, true
+	case t == nc.STRING && len(dims) == 1:
+		return textString, true
+	}
+	return notText, false
+}
+
+// readText reads the labels of a text coordinate; the caller holds mu.
+func readText(ds nc.Dataset, name string, v nc.Var, f *file, kind textKind, dims []int) ([]string, error) {
+	n := f.dims[dims[0]].len
+	if kind == textString {
+		if n > maxTextBytes/8 {
+			return nil, fmt.Errorf("%d strings are too many to read as labels", n)
+		}
+		return getStrings(ds, name, n)
+	}
+	l := f.dims[dims[1]].len
+	if n > 0 && l > maxTextBytes/n {
+		return nil, fmt.Errorf("%d x %d characters are too many to read as labels", n, l)
+	}
+	buf := make([]byte, n*l)
+	if len(buf) > 0 {
+		if err := v.ReadBytes(buf); err != nil {
+			return nil, err
+		}
+	}
+	return charLabels(buf, n, l), nil
 }
 
 func nc4Type(t nc.Type) (ndarray.DType, bool) {

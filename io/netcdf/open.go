@@ -166,6 +166,9 @@ func (f *file) coordValues(name string) (*ndarray.Array, error) {
 	if v == nil {
 		return nil, nil
 	}
+	if v.text != notText {
+		return nil, &FileError{f.path, fmt.Errorf("variable %q holds text, not numbers", name)}
+	}
 	shape := f.shape(v)
 	a, _, err := f.read(v, make([]int, len(shape)), shape)
 	if err != nil {
@@ -243,6 +246,11 @@ func (m *multi) order() error {
 // timeOrValues returns the values of coordinate dim in file f, and if it
 // is a time coordinate, its dates, calendar and units.
 func (f *file) timeOrValues(dim string) ([]float64, []cftime.Date, cftime.Calendar, string, error) {
+	if v := f.variable(dim); v != nil && v.text != notText {
+		// Labels: the files stay in the order of their names, and
+		// their labels are concatenated.
+		return nil, nil, 0, "", nil
+	}
 	a, err := f.coordValues(dim)
 	if err != nil || a == nil {
 		return nil, nil, 0, "", err
@@ -348,8 +356,8 @@ func (m *multi) check() error {
 			if w == nil {
 				return &FileError{f.path, fmt.Errorf("variable %q is missing (it is in %s): %w", v.name, f0.path, ErrMismatch)}
 			}
-			if w.dtype != v.dtype || !slices.Equal(f.dimNames(w), f0.dimNames(&v)) {
-				return &FileError{f.path, fmt.Errorf("variable %q is %s%v, %s%v in %s: %w", v.name, w.dtype, f.dimNames(w), v.dtype, f0.dimNames(&v), f0.path, ErrMismatch)}
+			if w.typeName() != v.typeName() || !slices.Equal(f.dimNames(w), f0.dimNames(&v)) {
+				return &FileError{f.path, fmt.Errorf("variable %q is %s%v, %s%v in %s: %w", v.name, w.typeName(), f.dimNames(w), v.typeName(), f0.dimNames(&v), f0.path, ErrMismatch)}
 			}
 		}
 		for _, w := range f.vars {
@@ -360,6 +368,12 @@ func (m *multi) check() error {
 		// Coordinates other than dim must have the same values.
 		for _, v := range f0.vars {
 			if len(v.dims) != 1 || f0.dims[v.dims[0]].name != v.name || v.name == m.dim {
+				continue
+			}
+			if v.text != notText {
+				if !slices.Equal(f.variable(v.name).strs, v.strs) {
+					return &FileError{f.path, fmt.Errorf("coordinate %q has different labels than in %s: %w", v.name, f0.path, ErrMismatch)}
+				}
 				continue
 			}
 			a, err := f0.coordValues(v.name)
@@ -419,6 +433,26 @@ func (m *multi) dataset() (*labels.Dataset, error) {
 		var lv *labels.Variable
 		var err error
 		switch {
+		case v.text != notText:
+			// Labels: concatenated along dim, else the first file's
+			// (check found the others' equal).
+			strs := v.strs
+			if v.name == m.dim && len(m.files) > 1 {
+				strs = []string{}
+				for _, f := range m.files {
+					strs = append(strs, f.variable(v.name).strs...)
+				}
+			}
+			if !m.o.Raw {
+				// How the labels were stored, as xarray keeps it in
+				// the encoding.
+				attrs = attrs.Delete("_Encoding")
+			}
+			if lv, err = labels.StringVariable(v.name, strs, attrs); err != nil {
+				return nil, &FileError{f0.path, fmt.Errorf("variable %q: %w", v.name, err)}
+			}
+			cs = append(cs, labels.Named{Name: v.name, Var: lv})
+			continue
 		case isCoord && v.name == m.dim && m.times != nil:
 			lv, err = labels.FromSlice(dims, m.times, attrs)
 		case isCoord:

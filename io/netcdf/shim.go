@@ -144,3 +144,63 @@ func putEmptyAttr(ds nc.Dataset, varName, name string, t nc.Type) error {
 	var zero [8]byte
 	return ncErr(C.nc_put_att(ncid(ds), id, cname, C.nc_type(t), 0, unsafe.Pointer(&zero[0])))
 }
+
+// putStrings writes the labels strs as the hyperslab start/count of the
+// NC_STRING variable name (nc_put_vara_string: the C library copies
+// them).
+func putStrings(ds nc.Dataset, name string, start, count []uint64, strs []string) error {
+	id, err := varID(ds, name)
+	if err != nil {
+		return err
+	}
+	if len(strs) == 0 {
+		return nil
+	}
+	// The array of pointers lives in C memory: Go memory handed to C
+	// may not hold Go pointers.
+	ptrs := (**C.char)(C.calloc(C.size_t(len(strs)), C.size_t(unsafe.Sizeof((*C.char)(nil)))))
+	defer C.free(unsafe.Pointer(ptrs))
+	ps := unsafe.Slice(ptrs, len(strs))
+	for i, s := range strs {
+		ps[i] = C.CString(s)
+	}
+	defer func() {
+		for _, p := range ps {
+			C.free(unsafe.Pointer(p))
+		}
+	}()
+	s := make([]C.size_t, len(start)+1)
+	c := make([]C.size_t, len(count)+1)
+	for i := range start {
+		s[i], c[i] = C.size_t(start[i]), C.size_t(count[i])
+	}
+	return ncErr(C.nc_put_vara_string(ncid(ds), id, &s[0], &c[0], ptrs))
+}
+
+// getStrings reads the n values of the 1-D NC_STRING variable name (a
+// NULL string, netCDF-4's fill value, reads as "").
+func getStrings(ds nc.Dataset, name string, n int) ([]string, error) {
+	out := make([]string, n)
+	if n == 0 {
+		return out, nil
+	}
+	id, err := varID(ds, name)
+	if err != nil {
+		return nil, err
+	}
+	ptrs := (**C.char)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof((*C.char)(nil)))))
+	defer C.free(unsafe.Pointer(ptrs))
+	s := []C.size_t{0}
+	c := []C.size_t{C.size_t(n)}
+	if err := ncErr(C.nc_get_vara_string(ncid(ds), id, &s[0], &c[0], ptrs)); err != nil {
+		return nil, err
+	}
+	ps := unsafe.Slice(ptrs, n)
+	for i, p := range ps {
+		if p != nil {
+			out[i] = C.GoString(p)
+		}
+	}
+	C.nc_free_string(C.size_t(n), ptrs)
+	return out, nil
+}

@@ -9,9 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	nc "github.com/fhs/go-netcdf/netcdf"
 
@@ -70,6 +72,16 @@ type WriteOptions struct {
 // A time variable's bounds (the variable its bounds attribute names, CF
 // §7.1) are written in its units and calendar, converted if they were in
 // others. The history global attribute gains a line (WriteOptions.History).
+//
+// A string variable (one whose Strings reports labels, such as the
+// "season" coordinate of a grouped result) is written as text, as xarray
+// writes it: in NetCDF4 as NC_STRING values; in the other formats as a
+// char array with an extra last dimension "string<N>", N the longest
+// label's length in bytes (at least 1; "<name>_strlen" if the dataset
+// has a dimension "string<N>" of another length), each label padded with
+// NULs, and the attribute _Encoding = "utf-8". Labels have no filters
+// or chunk shape of their own, and attributes that describe numbers
+// (_FillValue, scale_factor, valid_range ...) are not written for them.
 func Write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptions) (err error) {
 	if opts.Format > Offset64 {
 		return &FileError{path, fmt.Errorf("unknown format %d", opts.Format)}
@@ -200,6 +212,12 @@ func boundsInUnits(ds *labels.Dataset, names []string) (map[string]*labels.Varia
 type named struct {
 	name string
 	v    *labels.Variable
+	// text is set for a string variable (labels.StringVariable, or one
+	// selected from it), strs holding its labels; strlen is the length
+	// of a char array's last dimension, 0 for NC_STRING.
+	text   bool
+	strs   []string
+	strlen int
 }
 
 func write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptions) error {
@@ -210,11 +228,15 @@ func write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptio
 		return err
 	}
 	for _, n := range names {
+		if strs, ok := byName[n].Strings(); ok {
+			vars = append(vars, named{name: n, v: byName[n], text: true, strs: strs})
+			continue
+		}
 		ev, err := labels.Encode(n, byName[n], opts.Clip)
 		if err != nil {
 			return err
 		}
-		vars = append(vars, named{n, ev})
+		vars = append(vars, named{name: n, v: ev})
 	}
 	mode := map[Format]nc.FileMode{
 		NetCDF4: nc.CLOBBER | nc.NETCDF4, NetCDF4Classic: nc.CLOBBER | nc.NETCDF4 | nc.CLASSIC_MODEL,
@@ -244,7 +266,11 @@ func write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptio
 		return err
 	}
 	for _, nv := range vars {
-		if err := writeData(ctx, f, nv, opts); err != nil {
+		put := writeData
+		if nv.text {
+			put = writeText
+		}
+		if err := put(ctx, f, nv, opts); err != nil {
 			return fmt.Errorf("variable %q: %w", nv.name, err)
 		}
 	}
@@ -268,20 +294,47 @@ func define(f nc.Dataset, ds *labels.Dataset, vars []named, opts WriteOptions, n
 		}
 		dims[d] = nd
 	}
-	for _, nv := range vars {
-		t, err := ncType(nv.v.DType(), nc4 && opts.Format == NetCDF4)
-		if err != nil {
-			return fmt.Errorf("variable %q: %w", nv.name, err)
-		}
+	// The lengths of the dimensions, for the char arrays' last ones.
+	lens := map[string]int{}
+	for _, d := range ds.Dims() {
+		lens[d] = sizes[d]
+	}
+	for i := range vars {
+		nv := &vars[i]
 		var vd []nc.Dim
 		for _, d := range nv.v.Dims() {
 			vd = append(vd, dims[d])
+		}
+		var t nc.Type
+		var err error
+		attrs := nv.v.Attrs()
+		switch {
+		case nv.text && opts.Format == NetCDF4:
+			t = nc.STRING
+			attrs = textAttrs(attrs)
+		case nv.text:
+			// A char array with the labels' bytes along an extra last
+			// dimension, named as xarray names it.
+			t = nc.CHAR
+			attrs = textAttrs(attrs).Set("_Encoding", "utf-8")
+			var sd nc.Dim
+			if sd, nv.strlen, err = strlenDim(f, dims, lens, nv, opts.Unlimited); err != nil {
+				return fmt.Errorf("variable %q: %w", nv.name, err)
+			}
+			vd = append(vd, sd)
+		default:
+			if t, err = ncType(nv.v.DType(), nc4 && opts.Format == NetCDF4); err != nil {
+				return fmt.Errorf("variable %q: %w", nv.name, err)
+			}
 		}
 		v, err := f.AddVar(nv.name, t, vd)
 		if err != nil {
 			return fmt.Errorf("variable %q: %w", nv.name, err)
 		}
-		if nc4 && len(vd) > 0 {
+		// Labels are stored as libnetcdf chooses (contiguous unless
+		// along the unlimited dimension), without filters: variable-
+		// length strings cannot have any.
+		if nc4 && len(vd) > 0 && !nv.text {
 			if opts.Compression > 0 || opts.Shuffle {
 				if err := v.SetCompression(opts.Shuffle, opts.Compression > 0, opts.Compression); err != nil {
 					return fmt.Errorf("variable %q: compression: %w", nv.name, err)
@@ -300,7 +353,7 @@ func define(f nc.Dataset, ds *labels.Dataset, vars []named, opts WriteOptions, n
 				return fmt.Errorf("variable %q: chunking %v: %w", nv.name, cs, err)
 			}
 		}
-		for _, a := range nv.v.Attrs() {
+		for _, a := range attrs {
 			if err := putAttr(v.Attr(a.Name), f, nv.name, a.Name, a.Value, classic); err != nil {
 				return fmt.Errorf("variable %q: attribute %q: %w", nv.name, a.Name, err)
 			}
@@ -312,6 +365,48 @@ func define(f nc.Dataset, ds *labels.Dataset, vars []named, opts WriteOptions, n
 		}
 	}
 	return f.EndDef()
+}
+
+// textAttrs returns the attributes of a string variable less those that
+// describe numbers (its stored values are positions into its labels) and
+// a previous _Encoding.
+func textAttrs(attrs labels.Attrs) labels.Attrs {
+	return attrs.Delete("_FillValue", "missing_value", "scale_factor", "add_offset",
+		"valid_range", "valid_min", "valid_max", "actual_range", "_Encoding")
+}
+
+// strlenDim returns the last dimension of a char array holding the
+// labels of nv, and its length, the longest label's in bytes (at least
+// 1): xarray's "string<N>", defined now unless the file has it already
+// (lens holds the lengths of the file's dimensions), or "<name>_strlen"
+// if a dimension of that name has another length or is the labels' own.
+func strlenDim(f nc.Dataset, dims map[string]nc.Dim, lens map[string]int, nv *named, unlimited string) (nc.Dim, int, error) {
+	n := 1
+	for _, s := range nv.strs {
+		n = max(n, len(s))
+	}
+	var name string
+	for _, c := range []string{"string" + strconv.Itoa(n), nv.name + "_strlen"} {
+		if slices.Contains(nv.v.Dims(), c) {
+			continue // the labels' own dimension
+		}
+		if l, ok := lens[c]; !ok || l == n && c != unlimited {
+			name = c
+			break
+		}
+	}
+	if name == "" {
+		return nc.Dim{}, 0, fmt.Errorf("no name for the dimension of its labels' %d bytes: string%d and %s_strlen have other lengths", n, n, nv.name)
+	}
+	if d, ok := dims[name]; ok {
+		return d, n, nil
+	}
+	d, err := f.AddDim(name, uint64(n))
+	if err != nil {
+		return nc.Dim{}, 0, fmt.Errorf("dimension %q: %w", name, err)
+	}
+	dims[name], lens[name] = d, n
+	return d, n, nil
 }
 
 // ncType maps a dtype to the netCDF type; the classic formats have no
@@ -512,4 +607,34 @@ func writeData(ctx context.Context, f nc.Dataset, nv named, opts WriteOptions) e
 		defer lockC()()
 		return putVara(f, nv.name, start, count, p)
 	})
+}
+
+// writeText writes the labels of a string variable: as NC_STRING values,
+// or as a char array, each label's bytes padded with NULs to the length
+// of the last dimension.
+func writeText(ctx context.Context, f nc.Dataset, nv named, _ WriteOptions) error {
+	if err := ctx.Err(); err != nil {
+		return context.Cause(ctx)
+	}
+	if len(nv.strs) == 0 {
+		return nil
+	}
+	shape := nv.v.Shape()
+	start := make([]uint64, len(shape))
+	count := make([]uint64, len(shape))
+	for i, n := range shape {
+		count[i] = uint64(n)
+	}
+	if nv.strlen == 0 {
+		defer lockC()()
+		return putStrings(f, nv.name, start, count, nv.strs)
+	}
+	buf := make([]byte, len(nv.strs)*nv.strlen)
+	for i, s := range nv.strs {
+		copy(buf[i*nv.strlen:], s)
+	}
+	start = append(start, 0)
+	count = append(count, uint64(nv.strlen))
+	defer lockC()()
+	return putVara(f, nv.name, start, count, unsafe.Pointer(&buf[0]))
 }

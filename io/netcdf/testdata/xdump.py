@@ -5,8 +5,9 @@ A dataset becomes {"attrs": {...}, "vars": {name: var}}; a variable
 becomes its dims, shape, numpy dtype, string attributes ("attrs"),
 numeric attributes as lists of float64 ("num_attrs"), the units and
 calendar of its encoding, and its values in row-major order: "numbers"
-(float64, null for NaN) or, for decoded times, "dates" ([year, month,
-day, hour, minute, second, microsecond], null for NaT).
+(float64, null for NaN), for decoded times "dates" ([year, month, day,
+hour, minute, second, microsecond], null for NaT), or for labels
+"strings" (str, or {"bytes": ...} for bytes).
 """
 
 import json
@@ -18,6 +19,10 @@ import xarray as xr
 
 def _values(v):
     x = np.asarray(v.values)
+    if x.dtype.kind in "US" or x.dtype == object and x.size and all(isinstance(e, (str, bytes)) for e in x.ravel()):
+        # Labels: str, or bytes (a char array without _Encoding) as
+        # {"bytes": "..."} so that the tests tell them apart.
+        return "strings", [e if isinstance(e, str) else {"bytes": e.decode()} for e in x.ravel().tolist()]
     if x.dtype == object:
         out = []
         for d in x.ravel():
