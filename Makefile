@@ -58,7 +58,7 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-test: deps vet fmt-check
+test: deps vet fmt-check notebooks-check
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race -short $(RACE_PKGS)
 
@@ -109,3 +109,8 @@ bench: bench-micro bench-outofcore bench-io bench-suite
 
 clean:
 	$(GO) clean -testcache
+
+# The notebooks (notebooks/): make notebooks executes them in place;
+# notebooks-check (part of make test) executes them into a temporary
+# directory and fails on any cell error.
+include notebooks/notebooks.mk
