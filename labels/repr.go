@@ -96,6 +96,18 @@ func writeVar(sb *strings.Builder, mark, name string, v *Variable, x Index, widt
 		}
 	case x != nil:
 		preview = previewIndex(x)
+	case isTime(v) && v.mem != nil:
+		// A time coordinate left scalar by a selection: its dates.
+		dtype = "time"
+		if dates, _, err := Times(v); err == nil {
+			var parts []string
+			for _, d := range dates {
+				parts = append(parts, d.String())
+			}
+			preview = previewStrings(parts)
+		} else {
+			preview = previewValues(v.mem)
+		}
 	default:
 		if mem, ok := v.Loaded(); ok {
 			preview = previewValues(mem)

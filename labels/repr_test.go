@@ -15,6 +15,7 @@ import (
 	"github.com/tesseradata/tessera/chunk"
 	"github.com/tesseradata/tessera/graph"
 	"github.com/tesseradata/tessera/labels"
+	"github.com/tesseradata/tessera/labels/cftime"
 	"github.com/tesseradata/tessera/ndarray"
 )
 
@@ -82,5 +83,25 @@ func TestReprNeverComputes(t *testing.T) {
 		if !strings.Contains(s, "chunks ((") {
 			t.Errorf("repr shows no chunks:\n%s", s)
 		}
+	}
+}
+
+func TestReprScalarTime(t *testing.T) {
+	dates := []cftime.Date{{Year: 2000, Month: 1, Day: 1}, {Year: 2000, Month: 1, Day: 2}}
+	tv, err := labels.TimeVariable("time", dates, "days since 2000-01-01", "noleap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := labels.FromSlice([]string{"time"}, []float64{1, 2}, nil)
+	a, err := labels.NewDataArray("v", x, labels.Vars{{Name: "time", Var: tv}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := a.Isel(map[string]any{"time": 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := s.String(); !strings.Contains(r, "time  () time 2000-01-02 00:00:00") {
+		t.Errorf("a scalar time coordinate does not print as a date:\n%s", r)
 	}
 }
