@@ -52,9 +52,10 @@ func versions() map[string]string {
 			}
 		}
 	}
-	if out, err := exec.Command("/usr/bin/python3", "-c",
-		"import xarray, dask, numpy, netCDF4; print('xarray', xarray.__version__, 'dask', dask.__version__, 'numpy', numpy.__version__, 'netCDF4', netCDF4.__version__)").CombinedOutput(); err == nil {
-		v["python"] = strings.TrimSpace(string(out))
+	// Debian's python3-xarray reports __version__ 999; the package
+	// versions are what was installed.
+	if out, err := exec.Command("dpkg-query", "-W", "-f", "${Package} ${Version}, ", "python3-xarray", "python3-dask", "python3-numpy", "python3-netcdf4").Output(); err == nil {
+		v["python"] = strings.TrimSuffix(strings.TrimSpace(string(out)), ",")
 	}
 	if out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
 		v["tessera"] = strings.TrimSpace(string(out))
