@@ -23,6 +23,8 @@ import (
 // keeps the same process-wide lock). Classic-format files are read
 // without it: their header is parsed in Go and their data read with
 // concurrent ReadAt calls, byte-swapped and decoded outside any lock.
+// netCDF-4 data are read by reader processes (readers.go), each with its
+// own mu, so that several decompress at once.
 var mu sync.Mutex
 
 // lockC takes mu for a sequence of libnetcdf calls and keeps the calling

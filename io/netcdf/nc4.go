@@ -281,22 +281,33 @@ func (f *file) readNetCDF4Slab(v *varInfo, start, count []int) (*ndarray.Array, 
 	if a.Size() == 0 {
 		return a, 0, nil
 	}
+	if err := readNetCDF4Into(f.path, v.name, start, count, a.Storage()); err != nil {
+		return nil, 0, err
+	}
+	return a, int64(a.Nbytes()), nil
+}
+
+// readNetCDF4Into reads the hyperslab start/count of variable name of
+// the netCDF-4 file at path into d, a slice of the variable's element
+// type holding exactly the hyperslab's values, under mu. A reader
+// process (readers.go) serves its requests with it too.
+func readNetCDF4Into(path, name string, start, count []int, d any) error {
 	defer lockC()()
-	ds, err := nc.OpenFile(f.path, nc.NOWRITE)
+	ds, err := nc.OpenFile(path, nc.NOWRITE)
 	if err != nil {
-		return nil, 0, ncError(err)
+		return ncError(err)
 	}
 	defer ds.Close()
-	nv, err := ds.Var(v.name)
+	nv, err := ds.Var(name)
 	if err != nil {
-		return nil, 0, err
+		return err
 	}
 	s, c := make([]uint64, len(start)), make([]uint64, len(count))
 	for i := range start {
 		s[i], c[i] = uint64(start[i]), uint64(count[i])
 	}
 	scalar := len(start) == 0
-	switch d := a.Storage().(type) {
+	switch d := d.(type) {
 	case []int8:
 		err = pick(scalar, func() error { return nv.ReadInt8s(d) }, func() error { return nv.ReadInt8Slice(d, s, c) })
 	case []int16:
@@ -317,11 +328,10 @@ func (f *file) readNetCDF4Slab(v *varInfo, start, count []int) (*ndarray.Array, 
 		err = pick(scalar, func() error { return nv.ReadFloat32s(d) }, func() error { return nv.ReadFloat32Slice(d, s, c) })
 	case []float64:
 		err = pick(scalar, func() error { return nv.ReadFloat64s(d) }, func() error { return nv.ReadFloat64Slice(d, s, c) })
+	default:
+		return fmt.Errorf("cannot read into %T", d)
 	}
-	if err != nil {
-		return nil, 0, err
-	}
-	return a, int64(a.Nbytes()), nil
+	return err
 }
 
 func pick(scalar bool, whole, slab func() error) error {

@@ -693,13 +693,17 @@ func (m *multi) source(f *file, v *varInfo) (*chunk.Array, error) {
 			return err
 		}
 	} else {
+		// netCDF-4 files: decompressed by libnetcdf, in a reader
+		// process when the pool is on (readers.go).
 		src.Load = func(x *graph.Exec, start, count []int) (*ndarray.Array, error) {
+			ctx := context.Background()
 			if x != nil && x.Ctx != nil {
 				if err := context.Cause(x.Ctx); err != nil {
 					return nil, err
 				}
+				ctx = x.Ctx
 			}
-			a, n, err := f.read(v, start, count)
+			a, n, err := f.readNetCDF4Data(ctx, v, start, count)
 			if err != nil {
 				return nil, fail(start, err)
 			}
