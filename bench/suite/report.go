@@ -79,7 +79,7 @@ func report(c config, r *Results) error {
 	fmt.Fprintf(&md, "# tessera benchmark results\n\n%s, tessera %s.\n\n", r.Date, r.Versions["tessera"])
 	fmt.Fprintf(&md, "Machine: %s cores, %s, %s.\n\nPeers: %s; %s; %s.\n\n", r.Machine["cores"], r.Machine["memory"], r.Machine["cpu"],
 		r.Versions["cdo"], r.Versions["nco"], r.Versions["python"])
-	fmt.Fprintf(&md, "Median of %d interleaved runs (min-max); peak RSS over the runs; time / tessera's time for the same task and scale.\n\n", c.runs)
+	fmt.Fprintf(&md, "Median of %d interleaved runs (min-max); peak RSS over the runs, of the process itself (tessera's netCDF-4 reader processes, used at the zlib scale, add about 60-75 MiB each); time / tessera's time for the same task and scale.\n\n", c.runs)
 	fmt.Fprintf(&md, "| scale | task | tool | median s | min-max s | peak RSS MiB | time / tessera | agrees with tessera |\n|---|---|---|---|---|---|---|---|\n")
 	for _, t := range r.Timings {
 		if t.Failed != "" {
