@@ -81,7 +81,15 @@ func main() {
 	flag.StringVar(&tools, "tools", "tessera,tessera-lib,cdo,nco,xarray", "tools to run (tessera-lib: the library where tessera is the CLI)")
 	flag.BoolVar(&c.scaling, "scaling", true, "time tessera's yseasmean with 1..N workers")
 	cpuprofile := flag.String("cpuprofile", "", "internal: the child's CPU profile")
+	render := flag.String("render", "", "write results.md and results.png again from this results.json, running nothing")
 	flag.Parse()
+	if *render != "" {
+		if err := rerender(*render); err != nil {
+			fmt.Fprintln(os.Stderr, "suite:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *child != "" {
 		if *cpuprofile != "" {
 			f, err := os.Create(*cpuprofile)
@@ -152,6 +160,8 @@ type Results struct {
 	Versions map[string]string
 	Timings  []*Timing
 	Scaling  []ScalingPoint
+	// Budgets is tessera's --memory per scale, where one was set.
+	Budgets map[string]int64 `json:",omitempty"`
 }
 
 // ScalingPoint is tessera's yseasmean with Workers workers.
@@ -209,6 +219,10 @@ func suite(c config) error {
 		sc.decoded = int64(v.Data().Size()) * 8
 		if sn == "8y" {
 			sc.memory = sc.decoded / 8
+			if res.Budgets == nil {
+				res.Budgets = map[string]int64{}
+			}
+			res.Budgets[sn] = sc.memory
 		}
 		fmt.Printf("\nscale %s: %d files, %.0f MiB on disk, %s %v, %.0f MiB decoded; tessera memory %s\n",
 			sn, len(files), float64(size)/(1<<20), c.variable, v.Shape(), float64(sc.decoded)/(1<<20), memString(sc.memory))

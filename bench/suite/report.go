@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"image/color"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -88,6 +90,12 @@ func report(c config, r *Results) error {
 		}
 		fmt.Fprintf(&md, "| %s | %s | %s | %.3f | %.3f-%.3f | %d | %.2fx | %s |\n", t.Scale, t.Task, t.Tool, t.Median, t.Min, t.Max, t.PeakRSSMiB, t.Ratio, strings.ReplaceAll(t.Agrees, "|", "/"))
 	}
+	if t := targets(r); len(t) > 0 {
+		fmt.Fprintf(&md, "\nTargets:\n\n| target | measured | |\n|---|---|---|\n")
+		for _, l := range t {
+			fmt.Fprintf(&md, "| %s | %s | %s |\n", l[0], l[1], l[2])
+		}
+	}
 	if len(r.Scaling) > 0 {
 		fmt.Fprintf(&md, "\nWorker scaling, `tessera yseasmean`:\n\n| scale | workers | median s | speedup |\n|---|---|---|---|\n")
 		for _, p := range r.Scaling {
@@ -163,4 +171,83 @@ func plotResults(r *Results, path string) error {
 	p.X.Tick.Label.Rotation = 0.6
 	p.X.Tick.Label.XAlign = -0.8
 	return p.Save(vg.Length(2*len(groups)+6)*vg.Centimeter, 12*vg.Centimeter, path)
+}
+
+// targets checks the project's performance targets against the
+// timings: each row is the target, the measured figure and "met" or
+// "missed".
+func targets(r *Results) [][3]string {
+	find := func(scale, task, tool string) *Timing {
+		for _, t := range r.Timings {
+			if t.Scale == scale && t.Task == task && t.Tool == tool && t.Failed == "" && len(t.Seconds) > 0 {
+				return t
+			}
+		}
+		return nil
+	}
+	verdict := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "**missed**"
+	}
+	var rows [][3]string
+	ratio := func(scale, task, tool, what string, want float64) {
+		if t := find(scale, task, tool); t != nil {
+			rows = append(rows, [3]string{fmt.Sprintf("%s %s: %s at least %gx tessera's time", scale, task, what, want),
+				fmt.Sprintf("%.2fx", t.Ratio), verdict(t.Ratio >= want)})
+		}
+	}
+	for _, sc := range []string{"quick", "2y", "8y"} {
+		ratio(sc, "yseasmean", "cdo", "cdo yseasmean", 4)
+		ratio(sc, "yseasmean", "xarray", "xarray + dask", 20)
+		ratio(sc, "timmean", "cdo", "cdo timmean", 4)
+	}
+	for _, task := range []string{"timmean", "yseasmean", "seasmean"} {
+		ratio("2y-zlib", task, "cdo", "cdo "+task+" on netCDF-4 zlib", 1)
+	}
+	for _, sc := range slices.Sorted(maps.Keys(r.Budgets)) {
+		budget := r.Budgets[sc]
+		for _, t := range r.Timings {
+			if t.Scale == sc && (t.Tool == "tessera" || t.Tool == "tessera-lib") && len(t.Seconds) > 0 {
+				rows = append(rows, [3]string{fmt.Sprintf("%s %s (%s) out of core within its %d MiB budget", sc, t.Task, t.Tool, budget>>20),
+					fmt.Sprintf("peak RSS %d MiB", t.PeakRSSMiB), verdict(t.PeakRSSMiB<<20 <= budget)})
+			}
+		}
+	}
+	return rows
+}
+
+// rerender writes results.md and results.png again from a results.json.
+func rerender(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var r Results
+	if err := json.Unmarshal(b, &r); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	// Results written before budgets were recorded: read them from the
+	// commands.
+	for _, t := range r.Timings {
+		f := strings.Fields(t.Command)
+		for i := 0; i+1 < len(f); i++ {
+			if f[i] == "-memory" || f[i] == "--memory" {
+				var m int64
+				fmt.Sscan(f[i+1], &m)
+				if m > 0 {
+					if r.Budgets == nil {
+						r.Budgets = map[string]int64{}
+					}
+					r.Budgets[t.Scale] = m
+				}
+			}
+		}
+	}
+	runs := 0
+	for _, t := range r.Timings {
+		runs = max(runs, len(t.Seconds))
+	}
+	return report(config{out: filepath.Dir(path), runs: runs}, &r)
 }
