@@ -494,6 +494,13 @@ func GroupApply(op ndarray.BinaryOp, x *Array, axis int, g Groups, y *Array) (*A
 	if partial && !dt.IsFloat() {
 		dt = ndarray.Float64
 	}
+	// Each run is computed straight into the result block unless the
+	// result was made floating for positions in no group.
+	opType, err := ndarray.BinaryType(op, x.dtype, y.dtype)
+	if err != nil {
+		return nil, fmt.Errorf("chunk: group %s: %w", op, err)
+	}
+	direct := opType == dt
 	// y with x's chunks on the other axes (broadcast axes keep theirs).
 	want := y.chunks.Clone()
 	for i := range nd {
@@ -593,18 +600,21 @@ func GroupApply(op ndarray.BinaryOp, x *Array, axis int, g Groups, y *Array) (*A
 					if err := firstErr(firstErr(err1, err2), err3); err != nil {
 						return nil, err
 					}
-					// Straight into the result where the types allow it.
-					if err := ndarray.BinaryInto(op, d, xs, ys); err != nil {
-						v, err := ndarray.Binary(op, xs, ys)
-						if err != nil {
+					if direct {
+						if err := ndarray.BinaryInto(op, d, xs, ys); err != nil {
 							return nil, err
 						}
-						if v, err = v.Astype(dt); err != nil {
-							return nil, err
-						}
-						if err := d.SetFrom(v); err != nil {
-							return nil, err
-						}
+						continue
+					}
+					v, err := ndarray.Binary(op, xs, ys)
+					if err == nil {
+						v, err = v.Astype(dt)
+					}
+					if err == nil {
+						err = d.SetFrom(v)
+					}
+					if err != nil {
+						return nil, err
 					}
 				}
 				if err := gap(next, shape[axis]); err != nil {

@@ -107,7 +107,7 @@ var timeComponents = []string{"season", "month", "year", "day", "dayofyear", "ho
 func (k byName) resolve(s source) (*Grouping, error) {
 	name := string(k)
 	if v, err := s.variable(name); err == nil {
-		return groupByCoord(s, name, v)
+		return groupByCoord(name, v)
 	}
 	coord, comp, ok := strings.Cut(name, ".")
 	if !ok {
@@ -174,19 +174,14 @@ func (k byName) resolve(s source) (*Grouping, error) {
 	return g, g.finish()
 }
 
-// groupByCoord groups by the distinct values of a 1-D coordinate.
-func groupByCoord(s source, name string, v *labels.Variable) (*Grouping, error) {
+// groupByCoord groups the positions along the dimension of a 1-D
+// coordinate by its distinct values; the groups' dimension is called
+// res (the coordinate's own name, or ByLabels' name).
+func groupByCoord(res string, v *labels.Variable) (*Grouping, error) {
 	if len(v.Dims()) != 1 {
-		return nil, fmt.Errorf("groupby: coordinate %q has dimensions %q, not one: %w", name, v.Dims(), ErrKey)
+		return nil, fmt.Errorf("groupby: coordinate %q has dimensions %q, not one: %w", res, v.Dims(), ErrKey)
 	}
-	dim := v.Dims()[0]
-	res := name
-	if res == dim {
-		// Grouping by the dimension coordinate itself: the groups are
-		// its distinct values, along a dimension of the same name.
-		res = dim
-	}
-	g := &Grouping{Dim: dim, Name: res}
+	g := &Grouping{Dim: v.Dims()[0], Name: res}
 	if strs, ok := v.Strings(); ok {
 		uniq := distinct(strs)
 		g.Codes = make([]int, len(strs))
@@ -201,7 +196,7 @@ func groupByCoord(s source, name string, v *labels.Variable) (*Grouping, error) 
 	}
 	vals, err := values(v)
 	if err != nil {
-		return nil, fmt.Errorf("groupby: coordinate %q: %w", name, err)
+		return nil, fmt.Errorf("groupby: coordinate %q: %w", res, err)
 	}
 	if v.DType().IsInteger() || v.DType() == ndarray.Bool {
 		ints := make([]int64, len(vals))
@@ -262,27 +257,15 @@ func (k byLabels) resolve(s source) (*Grouping, error) {
 	if k.v == nil || len(k.v.Dims()) != 1 || k.v.Shape()[0] != n {
 		return nil, fmt.Errorf("groupby: labels %q must be one value per position of %q (%d): %w", k.name, k.dim, n, ErrKey)
 	}
-	v := k.v
-	if v.Dims()[0] != k.dim {
-		if v, ok = renamed(v, k.dim); !ok {
-			return nil, fmt.Errorf("groupby: labels %q: %w", k.name, ErrKey)
-		}
-	}
-	g, err := groupByCoord(s, k.name, v)
+	g, err := groupByCoord(k.name, k.v)
 	if err != nil {
 		return nil, err
 	}
-	if g.Name != k.name {
-		g.Name = k.name
-	}
+	g.Dim = k.dim
 	if g.Name == g.Dim {
 		return nil, fmt.Errorf("groupby: labels %q: the result's dimension must differ from %q: %w", k.name, k.dim, ErrKey)
 	}
-	// groupByCoord named the labels after the coordinate; rename.
-	if g.Labels, err = relabel(g.Labels, k.name); err != nil {
-		return nil, err
-	}
-	return g, g.finish()
+	return g, nil
 }
 
 // renamed returns the 1-D variable v along dim instead of its own
@@ -298,22 +281,6 @@ func renamed(v *labels.Variable, dim string) (*labels.Variable, bool) {
 	}
 	w, err := labels.FromSlice([]string{dim}, mem, v.Attrs())
 	return w, err == nil
-}
-
-// relabel returns the 1-D labels v along a dimension called name.
-func relabel(v *labels.Variable, name string) (*labels.Variable, error) {
-	if v.Dims()[0] == name {
-		return v, nil
-	}
-	if strs, ok := v.Strings(); ok {
-		return labels.StringVariable(name, strs, v.Attrs())
-	}
-	mem, _ := v.Loaded()
-	w, err := labels.FromArray([]string{name}, mem, v.Attrs())
-	if err != nil {
-		return nil, err
-	}
-	return w.WithEncoding(v.Encoding()), nil
 }
 
 type byBins struct {

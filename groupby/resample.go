@@ -182,7 +182,6 @@ func (k resample) resolve(s source) (*Grouping, error) {
 		return nil, fmt.Errorf("groupby: resample: %q is empty: %w", k.dim, ErrKey)
 	}
 	start := iv.start(cal, dates[0])
-	edge := func(i int) cftime.Date { return iv.edge(cal, start, i) }
 	// Interval of every step, and the intervals that make groups.
 	bin := make([]int, len(dates))
 	for p, d := range dates {
@@ -241,10 +240,13 @@ func (k resample) resolve(s source) (*Grouping, error) {
 	bounds := make([]float64, 2*len(kept))
 	for c, b := range kept {
 		m := members[c]
-		lo, hi := edge(b), edge(b+1)
-		elo, err1 := units.Encode(lo)
-		ehi, err2 := units.Encode(hi)
-		if err := errors2(err1, err2); err != nil {
+		lo, hi := iv.edge(cal, start, b), iv.edge(cal, start, b+1)
+		elo, err := units.Encode(lo)
+		if err != nil {
+			return nil, fmt.Errorf("groupby: resample %q: interval %s: %w", k.dim, lo, err)
+		}
+		ehi, err := units.Encode(hi)
+		if err != nil {
 			return nil, fmt.Errorf("groupby: resample %q: interval %s: %w", k.dim, lo, err)
 		}
 		if len(m) == 0 || k.o.Stamp == StampStart {
@@ -286,33 +288,4 @@ func (k resample) resolve(s source) (*Grouping, error) {
 	}
 	g.Bounds, g.BoundsName = bv.WithEncoding(tenc), bname
 	return g, g.finish()
-}
-
-func errors2(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
-}
-
-// Seasons returns, for a time coordinate's dates, the per-year season
-// groups (SEASONAL.md §1): the index of each step's (season-year,
-// season) group in chronological order, and each group's first member.
-// It is Resample("time", "QS-DEC")'s grouping, for callers that need the
-// groups without a dataset (warnings about incomplete seasons).
-func Seasons(cal cftime.Calendar, dates []cftime.Date) (codes []int, first []int) {
-	codes = make([]int, len(dates))
-	type key struct{ y, s int }
-	seen := map[key]int{}
-	for p, d := range dates {
-		k := key{cal.SeasonYear(d), int(d.Season())}
-		c, ok := seen[k]
-		if !ok {
-			c = len(first)
-			seen[k] = c
-			first = append(first, p)
-		}
-		codes[p] = c
-	}
-	return codes, first
 }

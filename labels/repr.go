@@ -2,7 +2,6 @@ package labels
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/tesseradata/tessera/ndarray"
@@ -100,11 +99,7 @@ func writeVar(sb *strings.Builder, mark, name string, v *Variable, x Index, widt
 		// A time coordinate left scalar by a selection: its dates.
 		dtype = "time"
 		if dates, _, err := Times(v); err == nil {
-			var parts []string
-			for _, d := range dates {
-				parts = append(parts, d.String())
-			}
-			preview = previewStrings(parts)
+			preview = previewLabels(len(dates), func(i int) string { return dates[i].String() })
 		} else {
 			preview = previewValues(v.mem)
 		}
@@ -118,9 +113,8 @@ func writeVar(sb *strings.Builder, mark, name string, v *Variable, x Index, widt
 	fmt.Fprintf(sb, "%s %-*s  %s %s %s\n", mark, width, name, dimList(v.dims), dtype, preview)
 }
 
-// previewIndex shows the first three and last two labels.
-func previewIndex(x Index) string {
-	n := x.Len()
+// previewLabels shows the first three and the last two of n labels.
+func previewLabels(n int, label func(i int) string) string {
 	var parts []string
 	for i := 0; i < n; i++ {
 		if n > 6 && i == 3 {
@@ -128,33 +122,20 @@ func previewIndex(x Index) string {
 			i = n - 3
 			continue
 		}
-		parts = append(parts, x.Label(i))
+		parts = append(parts, label(i))
 	}
 	return strings.Join(parts, " ")
 }
 
-// previewStrings shows the first three and last two labels.
+func previewIndex(x Index) string { return previewLabels(x.Len(), x.Label) }
+
 func previewStrings(s []string) string {
-	if len(s) > 6 {
-		s = append(append(slices.Clone(s[:3]), "..."), s[len(s)-2:]...)
-	}
-	return strings.Join(s, " ")
+	return previewLabels(len(s), func(i int) string { return s[i] })
 }
 
-// previewValues shows the first three and last two values.
 func previewValues(a *ndarray.Array) string {
 	vals := ndarray.Float64s(a)
-	n := len(vals)
-	var parts []string
-	for i := 0; i < n; i++ {
-		if n > 6 && i == 3 {
-			parts = append(parts, "...")
-			i = n - 3
-			continue
-		}
-		parts = append(parts, fmtFloat(vals[i], 32))
-	}
-	return strings.Join(parts, " ")
+	return previewLabels(len(vals), func(i int) string { return fmtFloat(vals[i], 32) })
 }
 
 func writeAttrs(sb *strings.Builder, attrs Attrs) {

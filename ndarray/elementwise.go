@@ -88,69 +88,69 @@ func (op UnaryOp) String() string {
 // type for Div and Pow). The result is a new contiguous array.
 // Integer arithmetic wraps on overflow, as numpy's does.
 func Binary(op BinaryOp, a, b *Array) (*Array, error) {
-	if op < AddOp || op > OrOp {
-		return nil, fmt.Errorf("ndarray: %w: %v", ErrOp, op)
+	ct, err := BinaryType(op, a.dtype, b.dtype)
+	if err != nil {
+		return nil, err
 	}
 	shape, err := BroadcastShapes(a.shape, b.shape)
 	if err != nil {
 		return nil, fmt.Errorf("ndarray: %s: %w", op, err)
 	}
-	ct := Promote(a.dtype, b.dtype)
+	dst, err := New(ct, shape...)
+	if err != nil {
+		return nil, fmt.Errorf("ndarray: %s: %w", op, err)
+	}
+	if err := binaryInto(op, ct, dst, a, b); err != nil {
+		return nil, err
+	}
+	return dst, nil
+}
+
+// BinaryType returns the dtype of a op b for operands of dtypes a and b:
+// Promote(a, b), its float type for Div and Pow, Int64 for arithmetic on
+// booleans (numpy keeps bool for some operations and refuses others);
+// And and Or need booleans.
+func BinaryType(op BinaryOp, a, b DType) (DType, error) {
+	if op < AddOp || op > OrOp {
+		return 0, fmt.Errorf("ndarray: %w: %v", ErrOp, op)
+	}
+	ct := Promote(a, b)
 	switch op {
 	case DivOp, PowOp:
 		ct = floatOf(ct)
 	case AndOp, OrOp:
 		if ct != Bool {
-			return nil, fmt.Errorf("ndarray: %s of %s and %s: needs bool operands: %w", op, a.dtype, b.dtype, ErrDType)
+			return 0, fmt.Errorf("ndarray: %s of %s and %s: needs bool operands: %w", op, a, b, ErrDType)
 		}
 	default:
 		if ct == Bool {
-			// Arithmetic on booleans counts them, in Int64 (numpy
-			// keeps bool for some operations and refuses others).
 			ct = Int64
 		}
 	}
-	x, y, err := operands(op.String(), ct, shape, a, b)
-	if err != nil {
-		return nil, err
-	}
-	dst, err := New(ct, shape...)
-	if err != nil {
-		return nil, fmt.Errorf("ndarray: %s: %w", op, err)
-	}
-	if err := dispatch(ct).binary(op, dst, x, y); err != nil {
-		return nil, fmt.Errorf("ndarray: %s of %s and %s: %w", op, a.dtype, b.dtype, err)
-	}
-	return dst, nil
+	return ct, nil
 }
 
 // BinaryInto computes a op b into dst, which may be a view: a and b
-// broadcast to dst's shape, and dst's dtype must be the one Binary would
-// return. It allocates nothing when a and b already have that dtype.
+// broadcast to dst's shape, and dst's dtype must be BinaryType's. It
+// allocates nothing when a and b already have that dtype.
 func BinaryInto(op BinaryOp, dst, a, b *Array) error {
-	if op < AddOp || op > OrOp {
-		return fmt.Errorf("ndarray: %w: %v", ErrOp, op)
+	ct, err := BinaryType(op, a.dtype, b.dtype)
+	if err != nil {
+		return err
 	}
 	shape, err := BroadcastShapes(a.shape, b.shape, dst.shape)
 	if err != nil || !slices.Equal(shape, dst.shape) {
 		return fmt.Errorf("ndarray: %s into %s%v: operands %v and %v: %w", op, dst.dtype, dst.shape, a.shape, b.shape, ErrShape)
 	}
-	ct := Promote(a.dtype, b.dtype)
-	switch op {
-	case DivOp, PowOp:
-		ct = floatOf(ct)
-	case AndOp, OrOp:
-		if ct != Bool {
-			return fmt.Errorf("ndarray: %s of %s and %s: needs bool operands: %w", op, a.dtype, b.dtype, ErrDType)
-		}
-	default:
-		if ct == Bool {
-			ct = Int64
-		}
-	}
 	if ct != dst.dtype {
 		return fmt.Errorf("ndarray: %s of %s and %s is %s, not %s: %w", op, a.dtype, b.dtype, ct, dst.dtype, ErrDType)
 	}
+	return binaryInto(op, ct, dst, a, b)
+}
+
+// binaryInto computes a op b in ct into dst, whose shape a and b
+// broadcast to.
+func binaryInto(op BinaryOp, ct DType, dst, a, b *Array) error {
 	x, y, err := operands(op.String(), ct, dst.shape, a, b)
 	if err != nil {
 		return err

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -15,16 +13,8 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 	"golang.org/x/sys/unix"
 
-	"github.com/tesseradata/tessera/graph"
-	"github.com/tesseradata/tessera/io/netcdf"
 	"github.com/tesseradata/tessera/scheduler"
 )
-
-type graphPlan = graph.Plan
-
-// writeDOT draws a plan; several runs (one per output variable) append
-// one graph each.
-func writeDOT(w io.Writer, p *graph.Plan) { _ = graph.WriteDOT(w, p) }
 
 // progress draws a bar of the tasks done, with bytes read and the read
 // rate, on a terminal (or always, or never). Writing runs one
@@ -181,31 +171,4 @@ func peakRSS() int64 {
 		return 0
 	}
 	return ru.Maxrss << 10 // KiB on Linux
-}
-
-// info prints the inputs as one dataset without reading data.
-func info(_ context.Context, args []string, stdout, _ io.Writer) error {
-	fs := newFlagSet("info", `Usage: tessera info INPUT...
-
-info opens the inputs as one dataset along time (files ordered by their
-time values) and prints its dimensions, coordinates, variables and
-attributes, reading only headers and coordinates.
-
-Example:
-  tessera info 'era5_*.nc'
-
-`, stdout)
-	inputs, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(inputs) == 0 {
-		return usagef("no input files")
-	}
-	ds, err := netcdf.OpenMF(inputs, "")
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, strings.TrimRight(ds.String(), "\n"))
-	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tesseradata/tessera/chunk"
+	"github.com/tesseradata/tessera/graph"
 	"github.com/tesseradata/tessera/groupby"
 	"github.com/tesseradata/tessera/io/netcdf"
 	"github.com/tesseradata/tessera/labels"
@@ -170,12 +172,18 @@ func seasonal(ctx context.Context, cmd, stat string, clim bool, args []string, s
 	var runStats []*scheduler.Stats
 	opts.OnStats = func(s *scheduler.Stats) { runStats = append(runStats, s) }
 	var graphFile *os.File
+	var graphErr error
 	if f.graph != "" {
 		if graphFile, err = os.Create(f.graph); err != nil {
 			return fmt.Errorf("--graph: %w", err)
 		}
 		defer graphFile.Close()
-		opts.OnPlan = func(p *graphPlan) { writeDOT(graphFile, p) }
+		// One graph per run: Write runs one computation per variable.
+		opts.OnPlan = func(p *graph.Plan) {
+			if graphErr == nil {
+				graphErr = graph.WriteDOT(graphFile, p)
+			}
+		}
 	}
 	format := netcdf.NetCDF4
 	if f.format == "classic" {
@@ -190,7 +198,7 @@ func seasonal(ctx context.Context, cmd, stat string, clim bool, args []string, s
 	}
 	st.compute = time.Since(st.start) - st.open - st.plan
 	if graphFile != nil {
-		if err := graphFile.Close(); err != nil {
+		if err := cmp.Or(graphErr, graphFile.Close()); err != nil {
 			return fmt.Errorf("--graph: %w", err)
 		}
 	}
@@ -390,7 +398,7 @@ func (j *seasonalJob) build() (*labels.Dataset, error) {
 		if err != nil {
 			return nil, fmt.Errorf("time coordinate %q: %w", j.time, err)
 		}
-		slices.SortStableFunc(order, func(a, b int) int { return cmpFloat(stamps[a], stamps[b]) })
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(stamps[a], stamps[b]) })
 	} else {
 		stamps = j.floats(gr.Labels)
 		bounds = j.floats(gr.Bounds)
@@ -630,14 +638,4 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
