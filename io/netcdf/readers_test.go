@@ -398,6 +398,10 @@ func TestReadersKilledMidRun(t *testing.T) {
 		}
 		t.Logf("round %d: %d readers killed, %d of 13 computations failed", round, len(killed), len(errs))
 	}
+	// A reader killed between the last computation's end and the loop
+	// seeing it end is idle and dead; by design its next read fails
+	// (TestReadersKilledIdle). Start the check on a fresh pool.
+	netcdf.SetReaders(3)
 	got := computeAll(t, glob)
 	for k, w := range want {
 		if !bytes.Equal(got[k], w) {
