@@ -391,6 +391,7 @@ func GroupReduce(op ndarray.Op, a *Array, axis int, g Groups, opts ndarray.Reduc
 						if err := q.Combine(bd.parts[i]); err != nil {
 							return nil, err
 						}
+						bd.parts[i].Release()
 					} else {
 						ca.parts[c] = bd.parts[i]
 					}
@@ -429,6 +430,7 @@ func GroupReduce(op ndarray.Op, a *Array, axis int, g Groups, opts ndarray.Reduc
 					}
 				}
 				r, err := p.Result()
+				p.Release() // the group's only result task
 				if err != nil {
 					return nil, fmt.Errorf("group %d: %w", c, err)
 				}

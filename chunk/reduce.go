@@ -217,13 +217,18 @@ func foldPartials(op ndarray.Op, partials *graph.Layer, inChunks, out Chunks, ou
 				if acc == nil {
 					return in, nil // the fold owns the first partial
 				}
-				if err := acc.(*ndarray.Partial).Combine(in.(*ndarray.Partial)); err != nil {
+				q := in.(*ndarray.Partial)
+				if err := acc.(*ndarray.Partial).Combine(q); err != nil {
 					return nil, err
 				}
+				q.Release() // this fold is its only consumer
 				return acc, nil
 			},
 			Finish: func(_ *graph.Exec, acc any) (any, error) {
-				return acc.(*ndarray.Partial).Result()
+				p := acc.(*ndarray.Partial)
+				r, err := p.Result()
+				p.Release()
+				return r, err
 			},
 		},
 	})

@@ -79,14 +79,14 @@ func newNumPartial[T Number, A kernel.Acc](op Op, g *geometry, opts ReduceOption
 	}
 	n := g.cells
 	if p.m.NaN || p.m.Fill {
-		p.miss = make([]int64, n)
+		p.miss = int64Pool.get(n)
 	}
 	switch op {
 	case Sum, Mean:
-		p.sum = make([]A, n)
+		p.sum = getAcc[A](n)
 	case Var, Std:
-		p.mean = make([]float64, n)
-		p.m2 = make([]float64, n)
+		p.mean = float64Pool.get(n)
+		p.m2 = float64Pool.get(n)
 	case Min, Max, ArgMin, ArgMax, First, Last:
 		p.ext = make([]T, n)
 		if op == Min || op == Max {
@@ -95,8 +95,8 @@ func newNumPartial[T Number, A kernel.Acc](op Op, g *geometry, opts ReduceOption
 				p.ext[i] = id
 			}
 		} else {
-			p.idx = make([]int64, n)
-			p.first = make([]int64, n)
+			p.idx = int64Pool.get(n)
+			p.first = int64Pool.get(n)
 			for i := range p.idx {
 				p.idx[i], p.first[i] = -1, -1
 			}
@@ -366,7 +366,7 @@ func (p *numPartial[T, A]) addSeen(shape, origin []int) {
 		return
 	}
 	if p.seen == nil {
-		p.seen = make([]int64, p.g.cells)
+		p.seen = int64Pool.get(p.g.cells)
 	}
 	p.g.addToCells(p.seen, shape, origin, k)
 }
@@ -540,7 +540,7 @@ func (p *numPartial[T, A]) combine(qi partial) {
 	p.seenAll += q.seenAll
 	if q.seen != nil {
 		if p.seen == nil {
-			p.seen = make([]int64, p.g.cells)
+			p.seen = int64Pool.get(p.g.cells)
 		}
 		for c, v := range q.seen {
 			p.seen[c] += v
@@ -549,6 +549,17 @@ func (p *numPartial[T, A]) combine(qi partial) {
 	for c := range p.miss {
 		p.miss[c] += q.miss[c]
 	}
+}
+
+// release gives the pooled state back; p is not used after.
+func (p *numPartial[T, A]) release() {
+	putAcc(p.sum)
+	for _, s := range [][]int64{p.miss, p.seen, p.idx, p.first} {
+		int64Pool.put(s)
+	}
+	float64Pool.put(p.mean)
+	float64Pool.put(p.m2)
+	*p = numPartial[T, A]{}
 }
 
 func (p *numPartial[T, A]) nbytes() int {

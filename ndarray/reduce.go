@@ -247,6 +247,7 @@ type partial interface {
 	combine(q partial)
 	valid() []int64
 	nbytes() int
+	release()
 	result(out *Array, n []int64) error // n: the valid count per cell
 }
 
@@ -339,6 +340,17 @@ func (p *Partial) Combine(q *Partial) error {
 	}
 	p.impl.combine(q.impl)
 	return nil
+}
+
+// Release gives p's buffers back for reuse by partials made later, which
+// then need no fresh memory from the OS. p must not be used after it; a
+// partial never released is garbage collected as usual. Reductions
+// release each partial once it is combined into another or finalised.
+func (p *Partial) Release() {
+	if p.impl != nil {
+		p.impl.release()
+		p.impl = nil
+	}
 }
 
 // Result returns the reduction of everything accumulated so far. It does

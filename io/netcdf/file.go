@@ -107,6 +107,9 @@ type file struct {
 	vars   []varInfo
 	attrs  labels.Attrs
 	hdr    *cdf.Header // classic formats only
+
+	timesMu sync.Mutex
+	times   *coordTimes // see timeOrValues
 }
 
 // shape returns the shape of variable v.

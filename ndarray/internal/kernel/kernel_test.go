@@ -646,7 +646,7 @@ func TestAddToRaw16(t *testing.T) {
 
 					// Rows: k rows of n values, xr values apart, starting
 					// at value xi of the buffer.
-					for k := 1; k <= 4; k++ {
+					for _, k := range []int{1, 2, 3, 4, 5, 8, 13} {
 						xi, xr := rng.IntN(3), n+rng.IntN(3)
 						rows := make([]int16, xi+(k-1)*xr+n)
 						for i := range rows {
@@ -666,6 +666,43 @@ func TestAddToRaw16(t *testing.T) {
 					}
 					if t.Failed() {
 						return
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestAddRowsToRaw16Extremes sums many rows of the extreme values, more
+// than the 65535 rows whose sum fits the vector kernel's 32-bit lanes,
+// with and without a fill value, and with a nil miss when nothing can be
+// missing.
+func TestAddRowsToRaw16Extremes(t *testing.T) {
+	const k, n = 70000, 19
+	for _, v := range []int16{math.MinInt16, math.MaxInt16, -1} {
+		for _, m := range []Missing[int16]{{}, {Fill: true, F1: -32767, F2: -32767}} {
+			for _, swap := range []bool{false, true} {
+				rows := make([]int16, k*n)
+				for i := range rows {
+					rows[i] = v
+					if m.Fill && i%n == 3 && (i/n)%7 == 0 {
+						rows[i] = m.F1
+					}
+				}
+				raw := rawInt16(rows, swap, 0)
+				acc := make([]int64, n)
+				var miss []int64
+				if m.Fill {
+					miss = make([]int64, n)
+				}
+				AddRowsToRaw16(acc, miss, 0, raw, 0, n, k, n, swap, m)
+				for i := range n {
+					var wantMiss int64
+					if m.Fill && i == 3 {
+						wantMiss = (k + 6) / 7
+					}
+					if want := int64(v) * (k - wantMiss); acc[i] != want || m.Fill && miss[i] != wantMiss {
+						t.Fatalf("value %d, %+v, swap %v: position %d: sum %d, missing %v; want %d, %d", v, m, swap, i, acc[i], miss, want, wantMiss)
 					}
 				}
 			}

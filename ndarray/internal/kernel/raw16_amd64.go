@@ -1,0 +1,65 @@
+//go:build amd64 && !purego
+
+package kernel
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
+
+// haveAVX2 selects the vector kernel of addRows16 (the CPU and the OS
+// support 256-bit integer vectors).
+var haveAVX2 = cpu.X86.HasAVX2
+
+//go:noescape
+func addRows16AVX2(acc, miss *int64, raw *byte, stride, k, n int, mask *[32]byte, fill int32)
+
+// shuffle masks for addRows16AVX2: each 128-bit lane of a broadcast
+// 16-byte load (8 values) keeps four values, the low lane values 0-3 and
+// the high lane values 4-7, each moved into the high half of a 32-bit
+// lane (0x80 zeroes a byte), big-endian ones byte-swapped on the way.
+var (
+	shuffleBig    = shuffleMask(true)
+	shuffleNative = shuffleMask(false)
+)
+
+func shuffleMask(big bool) *[32]byte {
+	var m [32]byte
+	for lane := range 2 {
+		for i := range 4 {
+			v := 4*lane + i // the value, 0-7
+			b := m[16*lane+4*i:]
+			b[0], b[1] = 0x80, 0x80
+			lo, hi := 2*v, 2*v+1 // little-endian storage
+			if big {
+				lo, hi = hi, lo
+			}
+			b[2], b[3] = byte(lo), byte(hi)
+		}
+	}
+	return &m
+}
+
+// addRows16 is the vector part of AddRowsToRaw16: it adds the first n8
+// = n &^ 7 positions of k rows (row j at byte 2*(xi+j*xr) of raw) into
+// acc[ai:] and counts values equal to fill into miss[ai:], and returns
+// n8, or 0 if it cannot (no AVX2). The caller has checked every bound,
+// k <= 65535 (sums of that many int16 fit 32 bits) and that miss is long
+// enough if fill can match.
+func addRows16(acc, miss []int64, ai int, raw []byte, xi, xr, k, n int, big bool, fill int32) int {
+	n8 := n &^ 7
+	if !haveAVX2 || n8 == 0 {
+		return 0
+	}
+	mask := shuffleNative
+	if big {
+		mask = shuffleBig
+	}
+	var mp *int64
+	if miss != nil {
+		mp = &miss[ai]
+	}
+	addRows16AVX2(&acc[ai], mp, (*byte)(unsafe.Pointer(&raw[2*xi])), 2*xr, k, n8, mask, fill)
+	return n8
+}

@@ -1,0 +1,8 @@
+//go:build !amd64 || purego
+
+package kernel
+
+// addRows16 has no vector form on this platform (see raw16_amd64.go).
+func addRows16(acc, miss []int64, ai int, raw []byte, xi, xr, k, n int, big bool, fill int32) int {
+	return 0
+}
