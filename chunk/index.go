@@ -71,9 +71,13 @@ func selectLayer(op, name string, a *Array, segs [][]segment) *Array {
 				var takes []int
 				for ax := range nd {
 					s := segs[ax][o[ax]]
-					if s.idx != nil {
+					if s.idx != nil && !identity(s.idx, v.Shape()[ax]) {
 						takes = append(takes, ax)
 						ranges[ax] = ndarray.Whole
+						continue
+					}
+					if s.idx != nil {
+						ranges[ax] = ndarray.Whole // all of the block, in order
 						continue
 					}
 					stop := s.start + s.count*s.step
@@ -96,6 +100,20 @@ func selectLayer(op, name string, a *Array, segs [][]segment) *Array {
 		Bytes: func(o []int) int64 { return blockBytes(dt, out, o) },
 	})
 	return &Array{dtype: dt, shape: out.shape(), chunks: out, layer: layer}
+}
+
+// identity reports whether idx lists 0, 1, ..., n-1: a Take of the whole
+// axis in order, which the selection does as a view instead of a copy.
+func identity(idx []int, n int) bool {
+	if len(idx) != n {
+		return false
+	}
+	for i, j := range idx {
+		if i != j {
+			return false
+		}
+	}
+	return true
 }
 
 // locate returns the input block of a position along an axis with block

@@ -437,7 +437,7 @@ func (c *Codec) Encode(x *Array, clip bool) (*Array, error) {
 	if isInt && hi+1 == hi {
 		top = math.Nextafter(hi, 0) // 2^63 and 2^64 are not representable
 	}
-	out := Zeros(d.Stored, x.shape...)
+	out := zerosPooled(d.Stored, x.shape)
 	k := dispatch(d.Stored)
 	// NaN is stored as the first missing value the stored type holds;
 	// Decode does not recognise the others.
@@ -449,29 +449,74 @@ func (c *Codec) Encode(x *Array, clip bool) (*Array, error) {
 			break
 		}
 	}
-	for i, f := range vals {
-		if math.IsNaN(f) {
-			if !hasFill {
-				return nil, fmt.Errorf("ndarray: encode to %s: NaN at element %d and no fill value: %w", d.Stored, i, ErrRange)
-			}
-			k.set(out.data, i, fill)
-			continue
-		}
-		s := (f - d.Offset) / d.Scale
-		fits := s >= lo && s <= hi || !isInt && math.IsInf(s, 0)
-		if isInt {
-			s = math.Round(s)
-			fits = s >= lo && s < hi+1
-		}
-		if !fits {
-			if !clip {
-				return nil, fmt.Errorf("ndarray: encode to %s: value %v (element %d) is outside [%v, %v] after packing: %w", d.Stored, f, i, lo*d.Scale+d.Offset, hi*d.Scale+d.Offset, ErrRange)
-			}
-			s = math.Max(lo, math.Min(s, top))
-		}
-		k.set(out.data, i, s)
+	e := encoder{scale: d.Scale, offset: d.Offset, lo: lo, hi: hi, top: top, isInt: isInt, fill: fill, hasFill: hasFill, clip: clip, stored: d.Stored}
+	switch o := out.data.(type) {
+	case []int8:
+		err = encodeInto(e, o, vals)
+	case []int16:
+		err = encodeInto(e, o, vals)
+	case []int32:
+		err = encodeInto(e, o, vals)
+	case []int64:
+		err = encodeInto(e, o, vals)
+	case []uint8:
+		err = encodeInto(e, o, vals)
+	case []uint16:
+		err = encodeInto(e, o, vals)
+	case []uint32:
+		err = encodeInto(e, o, vals)
+	case []uint64:
+		err = encodeInto(e, o, vals)
+	case []float32:
+		err = encodeInto(e, o, vals)
+	case []float64:
+		err = encodeInto(e, o, vals)
+	default:
+		err = fmt.Errorf("ndarray: encode to %s: %w", d.Stored, ErrDType)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// encoder holds what Codec.Encode packs with.
+type encoder struct {
+	scale, offset, lo, hi, top float64
+	isInt                      bool
+	fill                       float64
+	hasFill, clip              bool
+	stored                     DType
+}
+
+// encodeInto packs vals into dst (of the stored type T, as long): NaN to
+// the fill value, the rest scaled, rounded half away from zero for
+// integers, and checked against T's range (clipped with clip).
+func encodeInto[T Number](e encoder, dst []T, vals []float64) error {
+	dst = dst[:len(vals)]
+	for i, f := range vals {
+		if f != f {
+			if !e.hasFill {
+				return fmt.Errorf("ndarray: encode to %s: NaN at element %d and no fill value: %w", e.stored, i, ErrRange)
+			}
+			dst[i] = T(e.fill)
+			continue
+		}
+		s := (f - e.offset) / e.scale
+		fits := s >= e.lo && s <= e.hi || !e.isInt && math.IsInf(s, 0)
+		if e.isInt {
+			s = math.Round(s)
+			fits = s >= e.lo && s < e.hi+1
+		}
+		if !fits {
+			if !e.clip {
+				return fmt.Errorf("ndarray: encode to %s: value %v (element %d) is outside [%v, %v] after packing: %w", e.stored, f, i, e.lo*e.scale+e.offset, e.hi*e.scale+e.offset, ErrRange)
+			}
+			s = math.Max(e.lo, math.Min(s, e.top))
+		}
+		dst[i] = T(s)
+	}
+	return nil
 }
 
 // NewPartial returns an empty partial aggregate of op over stored values

@@ -78,15 +78,14 @@ func newNumPartial[T Number, A kernel.Acc](op Op, g *geometry, opts ReduceOption
 		}
 	}
 	n := g.cells
-	if p.m.NaN || p.m.Fill {
-		p.miss = int64Pool.get(n)
-	}
+	// p.miss, the missing counts, is made when a block first has one
+	// (see missing): data without gaps never needs it.
 	switch op {
 	case Sum, Mean:
 		p.sum = getAcc[A](n)
 	case Var, Std:
-		p.mean = float64Pool.get(n)
-		p.m2 = float64Pool.get(n)
+		p.mean = getWords[float64](n)
+		p.m2 = getWords[float64](n)
 	case Min, Max, ArgMin, ArgMax, First, Last:
 		p.ext = make([]T, n)
 		if op == Min || op == Max {
@@ -95,8 +94,8 @@ func newNumPartial[T Number, A kernel.Acc](op Op, g *geometry, opts ReduceOption
 				p.ext[i] = id
 			}
 		} else {
-			p.idx = int64Pool.get(n)
-			p.first = int64Pool.get(n)
+			p.idx = getWords[int64](n)
+			p.first = getWords[int64](n)
 			for i := range p.idx {
 				p.idx[i], p.first[i] = -1, -1
 			}
@@ -219,7 +218,18 @@ const rowTile = 16384
 // take 32 KiB, which stays in a core's L1 cache.
 const cellTile = 2048
 
+// missing returns the missing counts, made (zero) on first use.
+func (p *numPartial[T, A]) missing() []int64 {
+	if p.miss == nil {
+		p.miss = getWords[int64](p.g.cells)
+	}
+	return p.miss
+}
+
 func (p *numPartial[T, A]) accumulate(x *Array, origin []int) {
+	if p.m.NaN || p.m.Fill {
+		p.missing() // the kernels below count into it
+	}
 	xd := x.data.([]T)
 	base := 0
 	for i, o := range origin {
@@ -343,7 +353,7 @@ func (p *numPartial[T, A]) accumulateRaw16(raw []byte, shape, origin []int, swap
 			v, skipped := kernel.SumRaw16(raw[2*o[0]:], n, swap, m)
 			sum[o[1]] += v
 			if skipped > 0 {
-				p.miss[o[1]] += skipped
+				p.missing()[o[1]] += skipped
 			}
 		})
 		return true
@@ -352,7 +362,11 @@ func (p *numPartial[T, A]) accumulateRaw16(raw []byte, shape, origin []int, swap
 		return false
 	}
 	r.eachGroup([]int{0, base}, 1, rowTile, func(o []int, n int, _ []int, k, rs int) {
-		kernel.AddRowsToRaw16(sum, p.miss, o[1], raw, o[0], rs, k, n, swap, m)
+		if kernel.AddRowsToRaw16(sum, p.miss, o[1], raw, o[0], rs, k, n, swap, m) {
+			// The first missing values: counted now that there is
+			// somewhere to count them.
+			kernel.CountRowsRaw16(p.missing(), o[1], raw, o[0], rs, k, n, swap, m)
+		}
 	})
 	return true
 }
@@ -366,7 +380,7 @@ func (p *numPartial[T, A]) addSeen(shape, origin []int) {
 		return
 	}
 	if p.seen == nil {
-		p.seen = int64Pool.get(p.g.cells)
+		p.seen = getWords[int64](p.g.cells)
 	}
 	p.g.addToCells(p.seen, shape, origin, k)
 }
@@ -540,14 +554,17 @@ func (p *numPartial[T, A]) combine(qi partial) {
 	p.seenAll += q.seenAll
 	if q.seen != nil {
 		if p.seen == nil {
-			p.seen = int64Pool.get(p.g.cells)
+			p.seen = getWords[int64](p.g.cells)
 		}
 		for c, v := range q.seen {
 			p.seen[c] += v
 		}
 	}
-	for c := range p.miss {
-		p.miss[c] += q.miss[c]
+	if q.miss != nil {
+		pm := p.missing()
+		for c, v := range q.miss {
+			pm[c] += v
+		}
 	}
 }
 
@@ -555,10 +572,10 @@ func (p *numPartial[T, A]) combine(qi partial) {
 func (p *numPartial[T, A]) release() {
 	putAcc(p.sum)
 	for _, s := range [][]int64{p.miss, p.seen, p.idx, p.first} {
-		int64Pool.put(s)
+		putWords(s)
 	}
-	float64Pool.put(p.mean)
-	float64Pool.put(p.m2)
+	putWords(p.mean)
+	putWords(p.m2)
 	*p = numPartial[T, A]{}
 }
 
@@ -572,7 +589,7 @@ func (p *numPartial[T, A]) nbytes() int {
 // valid returns the number of valid (accumulated, not missing) values
 // per cell.
 func (p *numPartial[T, A]) valid() []int64 {
-	n := make([]int64, p.g.cells)
+	n := getWords[int64](p.g.cells)
 	for c := range n {
 		n[c] = p.seenAt(c)
 		if p.miss != nil {

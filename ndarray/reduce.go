@@ -373,16 +373,21 @@ func (p *Partial) Result() (*Array, error) {
 	if dt.IsFloat() {
 		work = Float64 // finalise in float64, round once at the end
 	}
-	out := Zeros(work, p.ResultShape()...)
+	if p.in == Bool && (p.op == Min || p.op == Max || p.op == First || p.op == Last) && dt == Int8 {
+		dt = Bool
+	}
+	shape := p.ResultShape()
+	out := zerosPooled(work, shape)
+	if work == Float64 && dt != Float64 {
+		defer putWords(out.data.([]float64)) // a scratch, converted below
+	}
 	n := p.impl.valid()
+	defer putWords(n)
 	if err := p.impl.result(out, n); err != nil {
 		return nil, fmt.Errorf("ndarray: %s of %s%v: %w", p.op, p.in, p.g.shape, err)
 	}
 	if p.codec != nil && work == Float64 {
 		p.codec.unscale(p.op, out.data.([]float64), n)
-	}
-	if p.in == Bool && (p.op == Min || p.op == Max || p.op == First || p.op == Last) && dt == Int8 {
-		dt = Bool
 	}
 	return out.Astype(dt)
 }

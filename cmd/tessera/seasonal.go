@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strings"
 	"time"
@@ -39,6 +40,7 @@ type seasonalFlags struct {
 	graph          string
 	strategy       string
 	cpuprofile     string
+	trace          string
 }
 
 func seasonalUsage(cmd, stat string, clim bool) string {
@@ -79,6 +81,7 @@ func seasonal(ctx context.Context, cmd, stat string, clim bool, args []string, s
 	fs.StringVar(&f.graph, "graph", "", "write the optimised task graph to `FILE.dot` (Graphviz)")
 	fs.StringVar(&f.strategy, "strategy", "auto", "grouped reduction layout: auto, blockwise, cohorts or map-reduce")
 	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile (go tool pprof) to `file`")
+	fs.StringVar(&f.trace, "trace", "", "write an execution trace (go tool trace) to `file`")
 	inputs, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -93,6 +96,17 @@ func seasonal(ctx context.Context, cmd, stat string, clim bool, args []string, s
 			return fmt.Errorf("--cpuprofile: %w", err)
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if f.trace != "" {
+		tf, err := os.Create(f.trace)
+		if err != nil {
+			return fmt.Errorf("--trace: %w", err)
+		}
+		defer tf.Close()
+		if err := trace.Start(tf); err != nil {
+			return fmt.Errorf("--trace: %w", err)
+		}
+		defer trace.Stop()
 	}
 	switch {
 	case f.out == "":

@@ -55,6 +55,12 @@ func ncErr(status C.int) error {
 	return fmt.Errorf("%s", C.GoString(C.nc_strerror(status)))
 }
 
+// setNoFill turns off the prefilling of variables with fill values.
+func setNoFill(ds nc.Dataset) error {
+	var old C.int
+	return ncErr(C.nc_set_fill(ncid(ds), C.NC_NOFILL, &old))
+}
+
 // unlimitedDim returns the id of the unlimited dimension, or -1.
 func unlimitedDim(ds nc.Dataset) (int, error) {
 	var id C.int

@@ -250,6 +250,14 @@ func write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptio
 		unlock()
 		return ncError(err)
 	}
+	// Every value of every variable is written below: filling them
+	// with _FillValue first (libnetcdf's default) would write the data
+	// twice.
+	if err := setNoFill(f); err != nil {
+		f.Close()
+		unlock()
+		return ncError(err)
+	}
 	closed := false
 	closeFile := func() error {
 		if closed {

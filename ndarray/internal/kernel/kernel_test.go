@@ -659,9 +659,23 @@ func TestAddToRaw16(t *testing.T) {
 						for j := range k {
 							AddTo(want.s, wantMiss.s, want.i0, 1, rows, xi+j*xr, 1, n, m)
 						}
-						AddRowsToRaw16(acc.s, miss.s, acc.i0, raw, xi, xr, k, n, swap, m)
+						acc0 := acc.clone()
+						if AddRowsToRaw16(acc.s, miss.s, acc.i0, raw, xi, xr, k, n, swap, m) {
+							t.Errorf("AddRowsToRaw16: %d rows, %s: uncounted missing values with counts", k, what)
+						}
 						if !slices.Equal(acc.s, want.s) || !slices.Equal(miss.s, wantMiss.s) {
 							t.Errorf("AddRowsToRaw16: %d rows at %d, %d apart, %s = %v, %v; want %v, %v", k, xi, xr, what, acc.s, miss.s, want.s, wantMiss.s)
+						}
+						// Without counts: the same sums, and whether any
+						// value was skipped; CountRowsRaw16 then counts.
+						anyMissing := slices.ContainsFunc(wantMiss.s[wantMiss.i0:wantMiss.i0+n], func(c int64) bool { return c != 0 })
+						if got := AddRowsToRaw16(acc0.s, nil, acc0.i0, raw, xi, xr, k, n, swap, m); got != anyMissing || !slices.Equal(acc0.s, want.s) {
+							t.Errorf("AddRowsToRaw16 without counts: %d rows, %s = %v, uncounted %v; want %v, %v", k, what, acc0.s, got, want.s, anyMissing)
+						}
+						counts := accs(n, 1, int64(12345), func(int) int64 { return 0 })
+						CountRowsRaw16(counts.s, counts.i0, raw, xi, xr, k, n, swap, m)
+						if !slices.Equal(counts.s, wantMiss.s) {
+							t.Errorf("CountRowsRaw16: %d rows, %s = %v; want %v", k, what, counts.s, wantMiss.s)
 						}
 					}
 					if t.Failed() {

@@ -13,7 +13,7 @@ import (
 var haveAVX2 = cpu.X86.HasAVX2
 
 //go:noescape
-func addRows16AVX2(acc, miss *int64, raw *byte, stride, k, n int, mask *[32]byte, fill int32)
+func addRows16AVX2(acc, miss *int64, raw *byte, stride, k, n int, mask *[32]byte, fill int32) (uncounted int)
 
 // shuffle masks for addRows16AVX2: each 128-bit lane of a broadcast
 // 16-byte load (8 values) keeps four values, the low lane values 0-3 and
@@ -44,13 +44,14 @@ func shuffleMask(big bool) *[32]byte {
 // addRows16 is the vector part of AddRowsToRaw16: it adds the first n8
 // = n &^ 7 positions of k rows (row j at byte 2*(xi+j*xr) of raw) into
 // acc[ai:] and counts values equal to fill into miss[ai:], and returns
-// n8, or 0 if it cannot (no AVX2). The caller has checked every bound,
-// k <= 65535 (sums of that many int16 fit 32 bits) and that miss is long
-// enough if fill can match.
-func addRows16(acc, miss []int64, ai int, raw []byte, xi, xr, k, n int, big bool, fill int32) int {
+// n8, or 0 if it cannot (no AVX2). With miss nil, fill values are not
+// counted, and uncounted reports whether there were any. The caller has
+// checked every bound, k <= 65535 (sums of that many int16 fit 32 bits)
+// and that miss, if not nil, is long enough.
+func addRows16(acc, miss []int64, ai int, raw []byte, xi, xr, k, n int, big bool, fill int32) (done int, uncounted bool) {
 	n8 := n &^ 7
 	if !haveAVX2 || n8 == 0 {
-		return 0
+		return 0, false
 	}
 	mask := shuffleNative
 	if big {
@@ -60,6 +61,6 @@ func addRows16(acc, miss []int64, ai int, raw []byte, xi, xr, k, n int, big bool
 	if miss != nil {
 		mp = &miss[ai]
 	}
-	addRows16AVX2(&acc[ai], mp, (*byte)(unsafe.Pointer(&raw[2*xi])), 2*xr, k, n8, mask, fill)
-	return n8
+	u := addRows16AVX2(&acc[ai], mp, (*byte)(unsafe.Pointer(&raw[2*xi])), 2*xr, k, n8, mask, fill)
+	return n8, u != 0
 }

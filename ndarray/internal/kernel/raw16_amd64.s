@@ -2,7 +2,7 @@
 
 #include "textflag.h"
 
-// func addRows16AVX2(acc, miss *int64, raw *byte, stride, k, n int, mask *[32]byte, fill int32)
+// func addRows16AVX2(acc, miss *int64, raw *byte, stride, k, n int, mask *[32]byte, fill int32) (uncounted int)
 //
 // For each block of 8 positions: the k rows' 16-bit values (k >= 1, rows
 // stride bytes apart) are shuffled into the high halves of 32-bit lanes
@@ -10,9 +10,10 @@
 // fill (an int32; one no int16 equals never matches), summed in 32-bit
 // lanes with the fill values zeroed and counted, and then widened and
 // added into acc[0:8] and, when a block holds fill values, miss[0:8].
-// n is a positive multiple of 8. Two blocks go side by side while there
+// With miss nil, fill values are skipped without being counted, and the
+// result is 1 if there were any. n is a positive multiple of 8. Two blocks go side by side while there
 // are two, so that the loads of one hide behind the other's arithmetic.
-TEXT ·addRows16AVX2(SB), NOSPLIT, $0-60
+TEXT ·addRows16AVX2(SB), NOSPLIT, $0-72
 	MOVQ acc+0(FP), DI
 	MOVQ miss+8(FP), SI
 	MOVQ raw+16(FP), DX
@@ -25,6 +26,11 @@ TEXT ·addRows16AVX2(SB), NOSPLIT, $0-60
 	VMOVD BX, X14
 	VPBROADCASTD X14, Y14
 	SHRQ $3, CX
+	XORQ R12, R12 // fills seen and not counted
+	XORQ R13, R13 // miss is nil
+	TESTQ SI, SI
+	JNZ  pair
+	MOVQ $1, R13
 
 pair:
 	CMPQ CX, $2
@@ -72,6 +78,12 @@ pairrow:
 	VPOR Y1, Y7, Y12
 	VPTEST Y12, Y12
 	JZ   pairnext
+	TESTQ R13, R13
+	JZ   paircount
+	MOVQ $1, R12
+	JMP  pairnext
+
+paircount:
 	VPMOVSXDQ X1, Y4
 	VEXTRACTI128 $1, Y1, X5
 	VPMOVSXDQ X5, Y5
@@ -123,6 +135,12 @@ singlerow:
 	VMOVDQU Y5, 32(DI)
 	VPTEST Y1, Y1
 	JZ   done
+	TESTQ R13, R13
+	JZ   singlecount
+	MOVQ $1, R12
+	JMP  done
+
+singlecount:
 	VPMOVSXDQ X1, Y4
 	VEXTRACTI128 $1, Y1, X5
 	VPMOVSXDQ X5, Y5
@@ -132,5 +150,6 @@ singlerow:
 	VMOVDQU Y5, 32(SI)
 
 done:
+	MOVQ R12, uncounted+64(FP)
 	VZEROUPPER
 	RET

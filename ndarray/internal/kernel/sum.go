@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"slices"
 	"unsafe"
 )
 
@@ -471,15 +472,20 @@ func add4Float32(a []float64, x0, x1, x2, x3 []float32) {
 //
 //	for j := range k { AddToRaw16(acc, miss, ai, raw[2*(xi+j*xr):], n, swap, m) }
 //
+// miss may be nil although m has fill values: they are then skipped but
+// not counted, and uncounted reports whether there were any (the caller
+// counts them with CountRowsRaw16 into the missing counts it then
+// allocates: a partial need not hold counts for data without gaps).
+//
 // On amd64 with AVX2 (and without the purego build tag) the rows are
 // summed eight positions at a time in 32-bit vector lanes, fill values
 // zeroed and counted on the way, and the accumulators are read and
 // written once per call instead of once per four rows; the positions
 // past the last multiple of eight, and fills that differ from
 // missing_value, take the scalar loop.
-func AddRowsToRaw16(acc, miss []int64, ai int, raw []byte, xi, xr, k, n int, swap bool, m Missing[int16]) {
+func AddRowsToRaw16(acc, miss []int64, ai int, raw []byte, xi, xr, k, n int, swap bool, m Missing[int16]) (uncounted bool) {
 	if k <= 0 || n <= 0 {
-		return
+		return false
 	}
 	done := 0
 	if xr >= 0 && (!m.Fill || m.F1 == m.F2) {
@@ -488,20 +494,56 @@ func AddRowsToRaw16(acc, miss []int64, ai int, raw []byte, xi, xr, k, n int, swa
 		_ = acc[ai+n-1]
 		fill := int32(math.MaxInt32) // no int16 equals it
 		if m.Fill {
-			_ = miss[ai+n-1]
+			if miss != nil {
+				_ = miss[ai+n-1]
+			}
 			fill = int32(m.F1)
 		}
 		// At most 65535 rows per call: their sum fits the 32-bit lanes.
 		const most = 1<<16 - 1
 		for j := 0; j < k; j += most {
-			done = addRows16(acc, miss, ai, raw, xi+j*xr, xr, min(most, k-j), n, swap != bigEndianHost, fill)
+			d, u := addRows16(acc, miss, ai, raw, xi+j*xr, xr, min(most, k-j), n, swap != bigEndianHost, fill)
+			done, uncounted = d, uncounted || u
 		}
 		if done == n {
-			return
+			return uncounted
 		}
+	}
+	if miss == nil && m.Fill {
+		// The scalar loop counts: into a scratch, to learn whether any.
+		scratch := make([]int64, n-done)
+		for j := 0; j < k; j += 4 {
+			addRowsToRaw16(acc[ai+done:], scratch, 0, raw, xi+j*xr+done, xr, min(4, k-j), n-done, swap, m)
+		}
+		return uncounted || slices.ContainsFunc(scratch, func(c int64) bool { return c != 0 })
 	}
 	for j := 0; j < k; j += 4 {
 		addRowsToRaw16(acc, miss, ai+done, raw, xi+j*xr+done, xr, min(4, k-j), n-done, swap, m)
+	}
+	return uncounted
+}
+
+// CountRowsRaw16 counts the fill values of m in k rows of n raw 16-bit
+// integers (laid out as for AddRowsToRaw16) into miss[ai:ai+n]:
+//
+//	for j := range k { for i := range n { if m.Is(value i of row j) { miss[ai+i]++ } } }
+func CountRowsRaw16(miss []int64, ai int, raw []byte, xi, xr, k, n int, swap bool, m Missing[int16]) {
+	if !m.Fill || n <= 0 {
+		return
+	}
+	f1, f2 := uint16(m.F1), uint16(m.F2)
+	if swap {
+		f1, f2 = bits.ReverseBytes16(f1), bits.ReverseBytes16(f2)
+	}
+	ms := miss[ai : ai+n]
+	u := uint16s(raw)
+	for j := range k {
+		row := u[xi+j*xr : xi+j*xr+n]
+		for i, r := range row {
+			if r == f1 || r == f2 {
+				ms[i]++
+			}
+		}
 	}
 }
 
