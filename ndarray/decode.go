@@ -315,6 +315,14 @@ func (boolK) decoder(*Codec, DType, int) func(dst, src *Array) {
 	return func(dst, src *Array) {} // a Codec never stores Bool
 }
 
+func (numK[T]) encode(e encoder, dst any, vals []float64) error {
+	return encodeInto(e, dst.([]T), vals)
+}
+
+func (boolK) encode(e encoder, _ any, _ []float64) error {
+	return fmt.Errorf("ndarray: encode to %s: %w", e.stored, ErrDType) // a Codec never stores Bool
+}
+
 // decodeTable returns, for 8- and 16-bit stored types and a decode of at
 // least n >= 65536 values, the decoded value of every possible stored
 // value, indexed by its 16 low bits; otherwise nil. Looking values up is
@@ -450,31 +458,7 @@ func (c *Codec) Encode(x *Array, clip bool) (*Array, error) {
 		}
 	}
 	e := encoder{scale: d.Scale, offset: d.Offset, lo: lo, hi: hi, top: top, isInt: isInt, fill: fill, hasFill: hasFill, clip: clip, stored: d.Stored}
-	switch o := out.data.(type) {
-	case []int8:
-		err = encodeInto(e, o, vals)
-	case []int16:
-		err = encodeInto(e, o, vals)
-	case []int32:
-		err = encodeInto(e, o, vals)
-	case []int64:
-		err = encodeInto(e, o, vals)
-	case []uint8:
-		err = encodeInto(e, o, vals)
-	case []uint16:
-		err = encodeInto(e, o, vals)
-	case []uint32:
-		err = encodeInto(e, o, vals)
-	case []uint64:
-		err = encodeInto(e, o, vals)
-	case []float32:
-		err = encodeInto(e, o, vals)
-	case []float64:
-		err = encodeInto(e, o, vals)
-	default:
-		err = fmt.Errorf("ndarray: encode to %s: %w", d.Stored, ErrDType)
-	}
-	if err != nil {
+	if err := k.encode(e, out.data, vals); err != nil {
 		return nil, err
 	}
 	return out, nil

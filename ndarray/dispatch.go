@@ -36,6 +36,8 @@ type kernels interface {
 	// or Float64) from src (this dtype) under c, prepared for n values in
 	// all (which decides whether a lookup table pays).
 	decoder(c *Codec, dt DType, n int) func(dst, src *Array)
+	// encode packs vals into dst (this dtype) for Codec.Encode.
+	encode(e encoder, dst any, vals []float64) error
 }
 
 func dispatch(dt DType) kernels {
