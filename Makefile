@@ -58,8 +58,11 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
+# test runs ndarray's tests twice: with its AVX2 kernel where the CPU has
+# it, and with the Go loops every platform runs (-tags purego).
 test: deps vet fmt-check notebooks-check
 	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -tags purego ./ndarray/...
 	$(GO) test -count=1 -race -short $(RACE_PKGS)
 
 # bench-micro runs the Go benchmarks beside the code, five times each, in
