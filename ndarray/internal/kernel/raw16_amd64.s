@@ -11,8 +11,9 @@
 // lanes with the fill values zeroed and counted, and then widened and
 // added into acc[0:8] and, when a block holds fill values, miss[0:8].
 // With miss nil, fill values are skipped without being counted, and the
-// result is 1 if there were any. n is a positive multiple of 8. Two blocks go side by side while there
-// are two, so that the loads of one hide behind the other's arithmetic.
+// result is 1 if there were any. n is a positive multiple of 8. Two
+// blocks go side by side while there are two, so that the loads of one
+// hide behind the other's arithmetic.
 TEXT ·addRows16AVX2(SB), NOSPLIT, $0-72
 	MOVQ acc+0(FP), DI
 	MOVQ miss+8(FP), SI
@@ -27,7 +28,7 @@ TEXT ·addRows16AVX2(SB), NOSPLIT, $0-72
 	VPBROADCASTD X14, Y14
 	SHRQ $3, CX
 	XORQ R12, R12 // fills seen and not counted
-	XORQ R13, R13 // miss is nil
+	XORQ R13, R13 // 1 when miss is nil
 	TESTQ SI, SI
 	JNZ  pair
 	MOVQ $1, R13
