@@ -16,20 +16,27 @@ RACE_PKGS := ./ndarray/... ./graph/... ./scheduler/... ./chunk/... ./labels/... 
 
 all: test
 
+# apt-install is a recipe line that installs those of the Debian
+# packages $(1) that are missing, saying which (notebooks/notebooks.mk
+# has its own, as it also works alone).
+define apt-install
+@missing=""; for p in $(1); do \
+	dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+done; \
+if [ -n "$$missing" ]; then \
+	echo "make $@: installing$$missing"; \
+	$(SUDO) apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+fi
+endef
+
 # deps installs the missing system packages, the Go modules and the
 # apache-arrow npm package that io/arrow's tests run under Node.js (pinned
 # by $(JS_ORACLE)/package-lock.json, installed into its node_modules); it
 # does nothing when all are present, so it is cheap to run before every
 # target.
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-		echo "make deps: installing$$missing"; \
-		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	$(call apt-install,$(APT_PACKAGES))
 	@$(GO) mod download
 	@if [ ! -d $(JS_ORACLE)/node_modules ]; then \
 		command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
@@ -41,10 +48,11 @@ deps:
 # demo makes a built-in sample (two years of 6-hourly ERA-like packed
 # int16 files on a 96 x 192 grid, by bench/gen), shows it, computes its
 # seasonal climatology with `tessera yseasmean` and prints the result and
-# its summer-minus-winter range.
+# its summer-minus-winter range. The notebooks use the same sample: its
+# bench/gen flags are notebooks.mk's NB_GEN_FLAGS.
 SAMPLE := bench/data/sample
 demo: deps
-	@[ -f $(SAMPLE)/era_2001_12.nc ] || $(GO) run ./bench/gen -out $(SAMPLE) -years 2 -lat 96 -lon 192 -fill 0.001 >/dev/null
+	@[ -f $(SAMPLE)/era_2001_12.nc ] || $(GO) run ./bench/gen -out $(SAMPLE) $(NB_GEN_FLAGS) >/dev/null
 	@mkdir -p bin out
 	$(GO) build -o bin/tessera ./cmd/tessera
 	bin/tessera info '$(SAMPLE)/*.nc'
@@ -85,7 +93,6 @@ bench-outofcore: deps
 # bench-io times the global mean of 2 years of ERA-like files (made by
 # bench/gen on first use) against cdo timmean.
 bench-io: deps
-	@command -v cdo >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends cdo; }
 	@[ -f bench/data/era/era_2001_12.nc ] || $(GO) run ./bench/gen -out bench/data/era -years 2
 	@mkdir -p bench/results
 	$(GO) run ./bench/globalmean -files 'bench/data/era/*.nc' -runs 5 | tee bench/results/globalmean.txt
@@ -94,13 +101,11 @@ bench-io: deps
 # tessera, CDO, NCO and xarray + dask on the same generated files at three
 # scales (2 years, 2 years netCDF-4 zlib, 8 years out of core), with worker
 # scaling; results in bench/results/results.{md,json,png}. bench-quick
-# checks the suite itself in about a minute.
-BENCH_APT := cdo nco python3-dask python3-netcdf4 python3-xarray
+# checks the suite itself in about a minute. The peers beyond deps' (cdo,
+# python3-xarray, python3-netcdf4):
+BENCH_APT := nco python3-dask
 bench-deps: deps
-	@missing=""; for p in $(BENCH_APT); do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
+	$(call apt-install,$(BENCH_APT))
 
 bench-suite: bench-deps
 	$(GO) run ./bench/suite -runs 5 -out bench/results

@@ -98,6 +98,16 @@ type rawSource struct {
 	order binary.ByteOrder
 }
 
+// box returns the ranges that select the part of the given shape at
+// start.
+func box(start, shape []int) []ndarray.Range {
+	r := make([]ndarray.Range, len(start))
+	for i := range r {
+		r[i] = ndarray.Range{Start: start[i], Stop: start[i] + shape[i], Step: 1}
+	}
+	return r
+}
+
 // asArray returns a block's value as an array.
 func asArray(v any) (*ndarray.Array, error) {
 	if a, ok := v.(*ndarray.Array); ok {
@@ -203,11 +213,7 @@ func FromSource(s Source) (*Array, error) {
 						if err != nil {
 							return fmt.Errorf("chunk: raw reader of %s: %w", name, err)
 						}
-						r := make([]ndarray.Range, len(sub))
-						for i := range r {
-							r[i] = ndarray.Range{Start: origin[i], Stop: origin[i] + sub[i], Step: 1}
-						}
-						d, err := dst.Slice(r...)
+						d, err := dst.Slice(box(origin, sub)...)
 						if err != nil {
 							return fmt.Errorf("chunk: raw reader of %s: sub-block %v at %v: %w", name, sub, origin, err)
 						}
@@ -264,13 +270,7 @@ func FromArray(a *ndarray.Array, c Chunks) (*Array, error) {
 		Name: "array", Kind: graph.Root, Grid: c.Grid(),
 		Func: func(b []int) graph.TaskFunc {
 			start, bs := lay.block(b)
-			return func(*graph.Exec, []any) (any, error) {
-				r := make([]ndarray.Range, len(start))
-				for i := range r {
-					r[i] = ndarray.Range{Start: start[i], Stop: start[i] + bs[i], Step: 1}
-				}
-				return a.Slice(r...)
-			}
+			return func(*graph.Exec, []any) (any, error) { return a.Slice(box(start, bs)...) }
 		},
 		// A block is a view: running the task allocates nothing.
 	})

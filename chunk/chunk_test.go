@@ -355,15 +355,7 @@ func TestBlocksInOrderAndPersist(t *testing.T) {
 }
 
 func TestDecodeReduceFoldsPackedValues(t *testing.T) {
-	r := rand.New(rand.NewPCG(5, 5))
-	raw := ndarray.Zeros(ndarray.Int16, 20, 3, 4)
-	d, _ := ndarray.Data[int16](raw)
-	for i := range d {
-		d[i] = int16(r.IntN(2000) - 1000)
-		if i%17 == 0 {
-			d[i] = -32767
-		}
-	}
+	raw := packedInt16(rand.New(rand.NewPCG(5, 5)), 2000, 17, 20, 3, 4)
 	codec := &ndarray.Codec{Stored: ndarray.Int16, Scale: 0.01, Offset: 270, Missing: []float64{-32767}, Decoded: ndarray.Float32}
 	src, _ := chunk.FromArray(raw, chunk.Regular(raw.Shape(), []int{6, 3, 2}))
 	dec, err := chunk.Decode(src, codec)
@@ -590,44 +582,58 @@ func TestEmptySelectionSeveralBlocks(t *testing.T) {
 	}
 }
 
+// packedInt16 returns random int16 values in [-span/2, span/2), every
+// every-th one (in row-major order, from the first) the missing value
+// -32767, as a packed variable stores them.
+func packedInt16(r *rand.Rand, span, every int, shape ...int) *ndarray.Array {
+	a := ndarray.Zeros(ndarray.Int16, shape...)
+	d, _ := ndarray.Data[int16](a)
+	for i := range d {
+		d[i] = int16(r.IntN(span) - span/2)
+		if i%every == 0 {
+			d[i] = -32767
+		}
+	}
+	return a
+}
+
+// rawCodec is the codec of the raw sources' packed values: hundredths of
+// a kelvin from 280, -32767 missing, decoded to float64.
+func rawCodec() *ndarray.Codec {
+	return &ndarray.Codec{Stored: ndarray.Int16, Scale: 0.01, Offset: 280, Missing: []float64{-32767}, Decoded: ndarray.Float64}
+}
+
 // rawSource returns a big-endian int16 source whose reader hands each
 // block over in pieces of at most two rows of the first axis, as
 // io/netcdf's classic reader does.
 func rawSource(t *testing.T, vals *ndarray.Array, c chunk.Chunks, reads *atomic.Int64) *chunk.Array {
 	t.Helper()
-	d, _ := ndarray.Data[int16](vals)
-	shape := vals.Shape()
 	a, err := chunk.FromSource(chunk.Source{
-		Name: "read-raw", DType: ndarray.Int16, Shape: shape, Chunks: c, Order: binary.BigEndian,
+		Name: "read-raw", DType: ndarray.Int16, Shape: vals.Shape(), Chunks: c, Order: binary.BigEndian,
 		ReadRaw: func(_ *graph.Exec, start, bshape []int, use func([]byte, []int, []int) error) error {
 			reads.Add(1)
-			inner := 1
-			for _, n := range shape[1:] {
-				inner *= n
-			}
 			for r := 0; r < bshape[0]; r += 2 {
-				rows := min(2, bshape[0]-r)
-				sub := append([]int{rows}, bshape[1:]...)
+				// Rows r, r+1 of the block.
+				sub := append([]int{min(2, bshape[0]-r)}, bshape[1:]...)
+				ranges := make([]ndarray.Range, len(sub))
+				for ax := range sub {
+					ranges[ax] = ndarray.Range{Start: start[ax], Stop: start[ax] + sub[ax], Step: 1}
+				}
+				ranges[0].Start += r
+				ranges[0].Stop += r
+				piece, err := vals.Slice(ranges...)
+				if err != nil {
+					return err
+				}
+				d, err := ndarray.ToSlice[int16](piece)
+				if err != nil {
+					return err
+				}
 				var raw []byte
-				idx := make([]int, len(shape))
-				n := 1
-				for _, s := range sub {
-					n *= s
+				for _, x := range d {
+					raw = binary.BigEndian.AppendUint16(raw, uint16(x))
 				}
-				for k := range n {
-					rem := k
-					for ax := len(sub) - 1; ax >= 0; ax-- {
-						idx[ax] = start[ax] + rem%sub[ax]
-						rem /= sub[ax]
-					}
-					idx[0] += r
-					flat := 0
-					for ax := range idx {
-						flat = flat*shape[ax] + idx[ax]
-					}
-					raw = binary.BigEndian.AppendUint16(raw, uint16(d[flat]))
-				}
-				origin := make([]int, len(shape))
+				origin := make([]int, len(sub))
 				origin[0] = r
 				if err := use(raw, origin, sub); err != nil {
 					return err
@@ -647,16 +653,8 @@ func rawSource(t *testing.T, vals *ndarray.Array, c chunk.Chunks, reads *atomic.
 // consumer sees the decoded values, and a concatenation of raw sources
 // keeps the direct path.
 func TestRawSource(t *testing.T) {
-	r := rand.New(rand.NewPCG(8, 8))
-	vals := ndarray.Zeros(ndarray.Int16, 9, 3, 4)
-	d, _ := ndarray.Data[int16](vals)
-	for i := range d {
-		d[i] = int16(r.IntN(20000) - 10000)
-		if i%13 == 0 {
-			d[i] = -32767
-		}
-	}
-	codec := &ndarray.Codec{Stored: ndarray.Int16, Scale: 0.01, Offset: 280, Missing: []float64{-32767}, Decoded: ndarray.Float64}
+	vals := packedInt16(rand.New(rand.NewPCG(8, 8)), 20000, 13, 9, 3, 4)
+	codec := rawCodec()
 	decoded, _ := codec.Decode(vals)
 	var reads atomic.Int64
 	c := chunk.Regular(vals.Shape(), []int{4, 3, 4})

@@ -101,12 +101,7 @@ func Compute(ctx context.Context, opts Options, arrays ...*Array) ([]*ndarray.Ar
 		out[i] = dst
 		lay := newLayout(a.chunks)
 		sinks[i] = sink(a, func(index []int, block *ndarray.Array) error {
-			start, shape := lay.block(index)
-			r := make([]ndarray.Range, len(start))
-			for ax := range r {
-				r[ax] = ndarray.Range{Start: start[ax], Stop: start[ax] + shape[ax], Step: 1}
-			}
-			d, err := dst.Slice(r...)
+			d, err := dst.Slice(box(lay.block(index))...)
 			if err != nil {
 				return err
 			}

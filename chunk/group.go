@@ -28,6 +28,7 @@ const (
 	MapReduce
 )
 
+// String returns the strategy's name, as ParseStrategy takes it.
 func (s Strategy) String() string {
 	return [...]string{"auto", "blockwise", "cohorts", "map-reduce"}[s]
 }
@@ -51,29 +52,31 @@ type Groups struct {
 }
 
 // groupRun is a range [lo, hi) of positions along the axis, within one block,
-// all in group g; rank is the rank of lo among the members of g.
+// all in group g; rank is the rank of lo among the members of g, and slot
+// the index of g among the groups of the block (groupLayout.inBlock), so
+// that the block's tasks find the group's partial without a lookup.
 type groupRun struct {
-	g, lo, hi, rank int
+	g, lo, hi, rank, slot int
 }
 
 // groupLayout is what the layers of a grouped reduction need to know
 // about the groups and the blocks along the axis.
 type groupLayout struct {
-	count   []int         // members per group
-	runs    [][]groupRun  // per block along the axis, in position order
-	blocks  [][]int       // per group: the blocks along the axis holding it
-	cohorts [][]int       // groups per cohort
-	cohort  []int         // cohort of each group
-	inBlock [][]int       // per block: the groups it holds, ascending
-	where   []map[int]int // per block: group -> index in inBlock
+	count   []int        // members per group
+	runs    [][]groupRun // per block along the axis, in position order
+	blocks  [][]int      // per group: the blocks along the axis holding it
+	cohorts [][]int      // groups per cohort
+	cohort  []int        // cohort of each group
+	inBlock [][]int      // per block: the groups it holds, ascending
 }
 
+// newGroupLayout lays the groups g out over the blocks of lengths chunks
+// along the axis, checks the codes, and resolves AutoStrategy.
 func newGroupLayout(g Groups, chunks []int, strategy Strategy) (*groupLayout, Strategy, error) {
 	l := &groupLayout{count: make([]int, g.N), blocks: make([][]int, g.N)}
 	off := 0
 	for b, n := range chunks {
 		var rs []groupRun
-		seen := map[int]bool{}
 		var in []int
 		for p := off; p < off+n; p++ {
 			c := g.Codes[p]
@@ -89,20 +92,17 @@ func newGroupLayout(g Groups, chunks []int, strategy Strategy) (*groupLayout, St
 				rs = append(rs, groupRun{g: c, lo: p, hi: p + 1, rank: l.count[c]})
 			}
 			l.count[c]++
-			if !seen[c] {
-				seen[c] = true
+			if bs := l.blocks[c]; len(bs) == 0 || bs[len(bs)-1] != b { // first in this block
 				in = append(in, c)
-				l.blocks[c] = append(l.blocks[c], b)
+				l.blocks[c] = append(bs, b)
 			}
 		}
 		slices.Sort(in)
-		where := make(map[int]int, len(in))
-		for i, c := range in {
-			where[c] = i
+		for k := range rs {
+			rs[k].slot, _ = slices.BinarySearch(in, rs[k].g)
 		}
 		l.runs = append(l.runs, rs)
 		l.inBlock = append(l.inBlock, in)
-		l.where = append(l.where, where)
 		off += n
 	}
 	if strategy == AutoStrategy {
@@ -179,7 +179,8 @@ func (b *bundle) Nbytes() int {
 // not one per block and group; then the partials of each group are
 // combined in the fixed order of the blocks (bit-identical for any number
 // of workers, and independent of the chunking within rounding). Each
-// result block depends only on the blocks holding its group, so
+// result block depends only on the blocks holding its group (under
+// Blockwise and Cohorts; MapReduce's one fold reads every block), so
 // selecting groups of the result prunes reads. The strategy sets how the
 // combining folds are laid out (see Strategy); AutoStrategy picks from the
 // layout. When a is Decode(raw source, codec) and axis is 0, the blocks
@@ -230,26 +231,24 @@ func GroupReduce(op ndarray.Op, a *Array, axis int, g Groups, opts ndarray.Reduc
 		shape[axis] = lay.count[c]
 		return shape
 	}
-	// fill folds the values of block b (given as a function that
-	// accumulates a run of positions into a partial) into a new bundle.
-	newBundle := func(b []int, accumulate func(p *ndarray.Partial, r groupRun) error) (*bundle, error) {
+	// newBundle returns the bundle of block b: a fresh partial, made by
+	// newP, for each group the block holds.
+	newBundle := func(b []int, newP func(region []int) (*ndarray.Partial, error)) (*bundle, error) {
 		in := lay.inBlock[b[axis]]
 		bd := &bundle{groups: in, parts: make([]*ndarray.Partial, len(in))}
 		for i, c := range in {
-			p, err := newPartial(regionOf(c, b))
+			p, err := newP(regionOf(c, b))
 			if err != nil {
 				return nil, err
 			}
 			bd.parts[i] = p
 		}
-		for _, r := range lay.runs[b[axis]] {
-			if err := accumulate(bd.parts[lay.where[b[axis]][r.g]], r); err != nil {
-				return nil, err
-			}
-		}
 		return bd, nil
 	}
-	partBytes := func(b []int) int64 {
+	// groupBytes is what one group's partial holds for input block b (the
+	// block's extent on the other axes, a few float64s per cell);
+	// partBytes what the block's bundle holds.
+	groupBytes := func(b []int) int64 {
 		_, shape := inLay.block(b)
 		cells := int64(1)
 		for i, n := range shape {
@@ -257,7 +256,10 @@ func GroupReduce(op ndarray.Op, a *Array, axis int, g Groups, opts ndarray.Reduc
 				cells *= int64(n)
 			}
 		}
-		return 4 * 8 * cells * int64(max(1, len(lay.inBlock[b[axis]])))
+		return 4 * 8 * cells
+	}
+	partBytes := func(b []int) int64 {
+		return groupBytes(b) * int64(max(1, len(lay.inBlock[b[axis]])))
 	}
 
 	var maps *graph.Layer
@@ -266,48 +268,44 @@ func GroupReduce(op ndarray.Op, a *Array, axis int, g Groups, opts ndarray.Reduc
 		// Read the stored bytes piece by piece and fold each run of
 		// steps into its group's partial.
 		raw := src.raw
+		rawCodec := *codec
+		rawCodec.Order = raw.order // the stored bytes' order
+		newRawPartial := func(region []int) (*ndarray.Partial, error) {
+			return rawCodec.NewPartial(op, region, []int{0}, opts)
+		}
 		maps = graph.NewLayer(graph.Spec{
 			Op:   fmt.Sprintf("group-raw:%s:%s:%d:%v:%+v:%v:%s", src.layer.ID(), op, axis, g, opts, codec, strategy),
 			Name: "read-" + name, Kind: graph.Root, Grid: inGrid,
 			Func: func(b []int) graph.TaskFunc {
 				b = slices.Clone(b)
 				start, _ := inLay.block(b)
-				rowBytes := int64(src.dtype.Size())
-				_, shape := inLay.block(b)
-				for _, n := range shape[1:] {
-					rowBytes *= int64(n)
-				}
+				runs := lay.runs[b[0]]
 				return func(x *graph.Exec, _ []any) (any, error) {
-					c := *codec
-					c.Order = raw.order
-					in := lay.inBlock[b[0]]
-					bd := &bundle{groups: in, parts: make([]*ndarray.Partial, len(in))}
-					for i, cg := range in {
-						p, err := c.NewPartial(op, regionOf(cg, b), []int{0}, opts)
-						if err != nil {
-							return nil, err
-						}
-						bd.parts[i] = p
+					bd, err := newBundle(b, newRawPartial)
+					if err != nil {
+						return nil, err
 					}
-					runs := lay.runs[b[0]]
 					at := make([]int, nd)
-					err := raw.read(x, b, func(bytes []byte, o, sub []int) error {
+					piece := make([]int, nd)
+					err = raw.read(x, b, func(bytes []byte, o, sub []int) error {
+						if sub[0] == 0 {
+							return nil // no step
+						}
 						// The piece covers steps [lo, hi) of the block (and
 						// all of the other axes when whole rows are read).
 						lo := start[0] + o[0]
 						hi := lo + sub[0]
+						per := len(bytes) / sub[0] // bytes per step
+						copy(piece, sub)
+						copy(at, o)
 						for _, r := range runs {
 							s, e := max(r.lo, lo), min(r.hi, hi)
 							if s >= e {
 								continue
 							}
-							piece := slices.Clone(sub)
 							piece[0] = e - s
-							copy(at, o)
 							at[0] = r.rank + s - r.lo
-							per := int64(len(bytes)) / int64(sub[0])
-							seg := bytes[int64(s-lo)*per : int64(e-lo)*per]
-							if err := bd.parts[lay.where[b[0]][r.g]].AccumulateBytes(seg, piece, at...); err != nil {
+							if err := bd.parts[r.slot].AccumulateBytes(bytes[(s-lo)*per:(e-lo)*per], piece, at...); err != nil {
 								return err
 							}
 						}
@@ -328,8 +326,13 @@ func GroupReduce(op ndarray.Op, a *Array, axis int, g Groups, opts ndarray.Reduc
 			Func: func(b []int) graph.TaskFunc {
 				b = slices.Clone(b)
 				start, _ := inLay.block(b)
+				runs := lay.runs[b[axis]]
 				return func(_ *graph.Exec, in []any) (any, error) {
 					x, err := asArray(in[0])
+					if err != nil {
+						return nil, err
+					}
+					bd, err := newBundle(b, newPartial)
 					if err != nil {
 						return nil, err
 					}
@@ -338,15 +341,18 @@ func GroupReduce(op ndarray.Op, a *Array, axis int, g Groups, opts ndarray.Reduc
 					for i := range ranges {
 						ranges[i] = ndarray.Whole
 					}
-					return newBundle(b, func(p *ndarray.Partial, r groupRun) error {
+					for _, r := range runs {
 						ranges[axis] = ndarray.Range{Start: r.lo - start[axis], Stop: r.hi - start[axis], Step: 1}
 						v, err := x.Slice(ranges...)
 						if err != nil {
-							return err
+							return nil, err
 						}
 						at[axis] = r.rank
-						return p.Accumulate(v, at...)
-					})
+						if err := bd.parts[r.slot].Accumulate(v, at...); err != nil {
+							return nil, err
+						}
+					}
+					return bd, nil
 				}
 			},
 			Bytes: partBytes,
@@ -372,7 +378,7 @@ func GroupReduce(op ndarray.Op, a *Array, axis int, g Groups, opts ndarray.Reduc
 			Bytes: func(o []int) int64 {
 				b := slices.Clone(o)
 				b[axis] = 0
-				return partBytes(b) / int64(max(1, len(lay.inBlock[0]))) * int64(len(lay.cohorts[o[axis]]))
+				return groupBytes(b) * int64(len(lay.cohorts[o[axis]]))
 			},
 		},
 		Fold: graph.Fold{
@@ -515,12 +521,9 @@ func GroupApply(op ndarray.BinaryOp, x *Array, axis int, g Groups, y *Array) (*A
 	}
 	xLay := newLayout(x.chunks)
 	yGrid, xGrid := y.chunks.Grid(), x.chunks.Grid()
+	// locate(yOff, c) is the block of y along axis holding group c, and
+	// c's offset in it.
 	yOff := y.chunks.Offsets(axis)
-	// The block of y along axis holding group c, and c's offset in it.
-	yBlock := func(c int) (int, int) {
-		b, w := locate(yOff, c)
-		return b, w
-	}
 	lay, _, err := newGroupLayout(g, x.chunks[axis], MapReduce)
 	if err != nil {
 		return nil, err
@@ -529,7 +532,7 @@ func GroupApply(op ndarray.BinaryOp, x *Array, axis int, g Groups, y *Array) (*A
 	need := func(bx int) []int {
 		var bs []int
 		for _, c := range lay.inBlock[bx] {
-			b, _ := yBlock(c)
+			b, _ := locate(yOff, c)
 			bs = append(bs, b)
 		}
 		slices.Sort(bs)
@@ -594,7 +597,7 @@ func GroupApply(op ndarray.BinaryOp, x *Array, axis int, g Groups, y *Array) (*A
 					}
 					next = hi
 					xr[axis] = ndarray.Range{Start: lo, Stop: hi, Step: 1}
-					yb, w := yBlock(r.g)
+					yb, w := locate(yOff, r.g)
 					yr[axis] = ndarray.Range{Start: w, Stop: w + 1, Step: 1}
 					xs, err1 := xb.Slice(xr...)
 					ys, err2 := yv[yb].Slice(yr...)

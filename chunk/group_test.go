@@ -128,16 +128,8 @@ func TestGroupReducePrunesReads(t *testing.T) {
 // TestGroupReduceRaw folds a raw source's stored bytes by group (pieces
 // of two steps that may straddle groups) and matches decoding first.
 func TestGroupReduceRaw(t *testing.T) {
-	r := rand.New(rand.NewPCG(10, 10))
-	vals := ndarray.Zeros(ndarray.Int16, 36, 2, 3)
-	d, _ := ndarray.Data[int16](vals)
-	for i := range d {
-		d[i] = int16(r.IntN(20000) - 10000)
-		if i%17 == 0 {
-			d[i] = -32767
-		}
-	}
-	codec := &ndarray.Codec{Stored: ndarray.Int16, Scale: 0.01, Offset: 280, Missing: []float64{-32767}, Decoded: ndarray.Float64}
+	vals := packedInt16(rand.New(rand.NewPCG(10, 10)), 20000, 17, 36, 2, 3)
+	codec := rawCodec()
 	decoded, _ := codec.Decode(vals)
 	var reads atomic.Int64
 	src := rawSource(t, vals, chunk.Regular(vals.Shape(), []int{5, 2, 3}), &reads)

@@ -71,13 +71,13 @@ func selectLayer(op, name string, a *Array, segs [][]segment) *Array {
 				var takes []int
 				for ax := range nd {
 					s := segs[ax][o[ax]]
-					if s.idx != nil && !identity(s.idx, v.Shape()[ax]) {
-						takes = append(takes, ax)
-						ranges[ax] = ndarray.Whole
-						continue
-					}
 					if s.idx != nil {
-						ranges[ax] = ndarray.Whole // all of the block, in order
+						// All of the block, then the Take unless it
+						// keeps the block whole and in order.
+						if !identity(s.idx, v.Shape()[ax]) {
+							takes = append(takes, ax)
+						}
+						ranges[ax] = ndarray.Whole
 						continue
 					}
 					stop := s.start + s.count*s.step
@@ -386,8 +386,16 @@ func Concat(axis int, arrays ...*Array) (*Array, error) {
 		pieces = append(pieces, piece{0, 0})
 	}
 	dt := first.dtype
-	// A concatenation of raw sources is itself one: a reduction reads
-	// its blocks through the sources' readers.
+	// from returns the input holding output block o, and the block's
+	// index in that input.
+	from := func(o []int) (int, []int) {
+		p := pieces[o[axis]]
+		b := slices.Clone(o)
+		b[axis] = p.block
+		return p.input, b
+	}
+	// A concatenation of raw sources (not rechunked) is itself one: a
+	// reduction reads its blocks through the sources' readers.
 	var raw *rawSource
 	allRaw := true
 	for k, a := range ins {
@@ -395,19 +403,15 @@ func Concat(axis int, arrays ...*Array) (*Array, error) {
 	}
 	if allRaw {
 		raw = &rawSource{order: ins[0].raw.order, read: func(x *graph.Exec, o []int, use func([]byte, []int, []int) error) error {
-			p := pieces[o[axis]]
-			b := slices.Clone(o)
-			b[axis] = p.block
-			return ins[p.input].raw.read(x, b, use)
+			k, b := from(o)
+			return ins[k].raw.read(x, b, use)
 		}}
 	}
 	layer := graph.NewLayer(graph.Spec{
 		Op: fmt.Sprintf("concat:%d", axis), Name: "concat", Kind: graph.Compute, Grid: out.Grid(), Inputs: layers,
 		Deps: func(o []int, dst []graph.Ref) []graph.Ref {
-			p := pieces[o[axis]]
-			b := slices.Clone(o)
-			b[axis] = p.block
-			return append(dst, graph.Ref{Input: p.input, Block: graph.FlatIndex(ins[p.input].chunks.Grid(), b)})
+			k, b := from(o)
+			return append(dst, graph.Ref{Input: k, Block: graph.FlatIndex(ins[k].chunks.Grid(), b)})
 		},
 		Func: func([]int) graph.TaskFunc {
 			return func(_ *graph.Exec, in []any) (any, error) { return in[0], nil }

@@ -245,6 +245,8 @@ func reduceRaw(op ndarray.Op, src *Array, codec *ndarray.Codec, norm []int, opts
 	out Chunks, outAxis []int, reduced []bool,
 	regionOf func([]int) ([]int, []int), cells func([]int) int64, dt ndarray.DType) *Array {
 	raw := src.raw
+	rawCodec := *codec
+	rawCodec.Order = raw.order // the stored bytes' order
 	partials := graph.NewLayer(graph.Spec{
 		// No inputs: the source's identity goes into the operation's.
 		Op:   fmt.Sprintf("partial-raw:%s:%s:%v:%+v:%v", src.layer.ID(), op, norm, opts, codec),
@@ -253,9 +255,7 @@ func reduceRaw(op ndarray.Op, src *Array, codec *ndarray.Codec, norm []int, opts
 			region, origin := regionOf(b)
 			b = slices.Clone(b)
 			return func(x *graph.Exec, _ []any) (any, error) {
-				c := *codec
-				c.Order = raw.order
-				p, err := c.NewPartial(op, region, norm, opts)
+				p, err := rawCodec.NewPartial(op, region, norm, opts)
 				if err != nil {
 					return nil, err
 				}

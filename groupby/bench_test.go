@@ -26,14 +26,8 @@ func sixHourly(b *testing.B, nt, ny, nx, step int) *labels.DataArray {
 	if err != nil {
 		b.Fatal(err)
 	}
-	stamps := make([]float64, nt)
-	for i := range stamps {
-		stamps[i] = float64(6 * i)
-	}
-	tv, _ := labels.FromSlice([]string{"time"}, stamps, nil)
-	tv = tv.WithEncoding(labels.Encoding{Units: "hours since 2000-01-01", Calendar: "standard"})
 	v, _ := labels.NewVariable([]string{"time", "lat", "lon"}, src, nil)
-	a, err := labels.NewDataArray("t2m", v, labels.Vars{{Name: "time", Var: tv}})
+	a, err := labels.NewDataArray("t2m", v, labels.Vars{{Name: "time", Var: sixHourlyTime(nt)}})
 	if err != nil {
 		b.Fatal(err)
 	}

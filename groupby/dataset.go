@@ -10,9 +10,9 @@ import (
 
 // DatasetGroups is a Dataset grouped along one dimension. Its operations
 // apply to every data variable with the grouped dimension; the others
-// (orography, latitude bounds) are kept unchanged, and the grouped
-// dimension's bounds variable is dropped (Resample replaces it with the
-// groups' bounds).
+// (orography, latitude bounds) are kept unchanged. The reductions drop
+// the grouped dimension's bounds variable (Resample replaces it with the
+// groups' bounds); Apply, which keeps the grouped dimension, keeps it.
 type DatasetGroups struct {
 	ds *labels.Dataset
 	g  *Grouping
@@ -112,12 +112,7 @@ func (gd *DatasetGroups) Apply(op ndarray.BinaryOp, clim *labels.Dataset) (*labe
 		}
 		data = append(data, labels.Named{Name: n, Var: r.Variable()})
 	}
-	var cs labels.Vars
-	for _, n := range gd.ds.Coords() {
-		v, _ := gd.ds.Variable(n)
-		cs = append(cs, labels.Named{Name: n, Var: v})
-	}
-	return labels.NewDataset(data, cs, gd.ds.Attrs())
+	return labels.NewDataset(data, coordVars(gd.ds.Coords(), gd.ds.Variable, nil), gd.ds.Attrs())
 }
 
 // Sub returns the anomalies ds - clim[group].
@@ -168,14 +163,9 @@ func (gd *DatasetGroups) each(f func(a *labels.DataArray) (*labels.DataArray, er
 	if g.Bounds != nil {
 		data = append(data, labels.Named{Name: g.BoundsName, Var: g.Bounds})
 	}
-	var cs labels.Vars
-	for _, n := range gd.ds.Coords() {
-		v, _ := gd.ds.Variable(n)
-		if n == g.Name || n == bounds || slices.Contains(v.Dims(), g.Dim) {
-			continue
-		}
-		cs = append(cs, labels.Named{Name: n, Var: v})
-	}
+	cs := coordVars(gd.ds.Coords(), gd.ds.Variable, func(n string, v *labels.Variable) bool {
+		return n != g.Name && n != bounds && !slices.Contains(v.Dims(), g.Dim)
+	})
 	cs = append(cs, labels.Named{Name: g.Name, Var: g.Labels})
 	return labels.NewDataset(data, cs, gd.ds.Attrs())
 }

@@ -42,6 +42,8 @@ func Array(a *labels.DataArray, key Key, o ...Options) (*ArrayGroups, error) {
 	return &ArrayGroups{a: a, g: g, o: first(o)}, nil
 }
 
+// first returns the Options of a variadic argument: the first given, or
+// the defaults.
 func first(o []Options) Options {
 	if len(o) > 0 {
 		return o[0]
@@ -150,29 +152,41 @@ func reduceArray(a *labels.DataArray, g *Grouping, op ndarray.Op, o labels.Reduc
 	if err != nil {
 		return nil, fmt.Errorf("groupby: %s of %q by %s: %w", op, a.Name(), g.Name, err)
 	}
+	return grouped(a, g, ax, data)
+}
+
+// grouped returns data, a grouped result of a along its axis ax, as a
+// DataArray: a's name and attributes, the groups' dimension in place of
+// the grouped one, a's coordinates without those along the grouped
+// dimension, and the groups' labels.
+func grouped(a *labels.DataArray, g *Grouping, ax int, data *chunk.Array) (*labels.DataArray, error) {
 	dims := a.Dims()
 	dims[ax] = g.Name
 	v, err := labels.NewVariable(dims, data, a.Attrs())
 	if err != nil {
 		return nil, err
 	}
-	return labels.NewDataArray(a.Name(), v, groupCoords(a, g))
+	cs := coordVars(a.Coords(), a.Coord, func(n string, c *labels.Variable) bool {
+		return n != g.Name && !slices.Contains(c.Dims(), g.Dim)
+	})
+	return labels.NewDataArray(a.Name(), v, append(cs, labels.Named{Name: g.Name, Var: g.Labels}))
 }
 
-// groupCoords returns a's coordinates without those along the grouped
-// dimension, and the groups' labels.
-func groupCoords(a *labels.DataArray, g *Grouping) labels.Vars {
+// coordVars returns the coordinates names of an array or a dataset,
+// looked up by coord, that keep accepts (every one when keep is nil).
+func coordVars(names []string, coord func(string) (*labels.Variable, error), keep func(name string, v *labels.Variable) bool) labels.Vars {
 	var cs labels.Vars
-	for _, n := range a.Coords() {
-		c, _ := a.Coord(n)
-		if n == g.Name || slices.Contains(c.Dims(), g.Dim) {
-			continue
+	for _, n := range names {
+		v, _ := coord(n)
+		if keep == nil || keep(n, v) {
+			cs = append(cs, labels.Named{Name: n, Var: v})
 		}
-		cs = append(cs, labels.Named{Name: n, Var: c})
 	}
-	return append(cs, labels.Named{Name: g.Name, Var: g.Labels})
+	return cs
 }
 
+// weightedMean is ArrayGroups.WeightedMean; arrays without the grouped
+// dimension are returned unchanged.
 func weightedMean(a *labels.DataArray, g *Grouping, w *labels.Variable, opts Options) (*labels.DataArray, error) {
 	ax := slices.Index(a.Dims(), g.Dim)
 	if ax < 0 {
@@ -223,13 +237,7 @@ func weightedMean(a *labels.DataArray, g *Grouping, w *labels.Variable, opts Opt
 	if err != nil {
 		return nil, err
 	}
-	dims := a.Dims()
-	dims[ax] = g.Name
-	v, err := labels.NewVariable(dims, mean, a.Attrs())
-	if err != nil {
-		return nil, err
-	}
-	return labels.NewDataArray(a.Name(), v, groupCoords(a, g))
+	return grouped(a, g, ax, mean)
 }
 
 // applyArray is ArrayGroups.Apply.
@@ -298,12 +306,7 @@ func applyArray(x *labels.DataArray, g *Grouping, op ndarray.BinaryOp, y *labels
 	if err != nil {
 		return nil, err
 	}
-	var cs labels.Vars
-	for _, n := range x.Coords() {
-		c, _ := x.Coord(n)
-		cs = append(cs, labels.Named{Name: n, Var: c})
-	}
-	return labels.NewDataArray(x.Name(), v, cs)
+	return labels.NewDataArray(x.Name(), v, coordVars(x.Coords(), x.Coord, nil))
 }
 
 // mapArray is ArrayGroups.Map.
@@ -345,11 +348,7 @@ func mapArray(a *labels.DataArray, g *Grouping, f func(string, *labels.DataArray
 		if err != nil {
 			return nil, err
 		}
-		var cs labels.Vars
-		for _, n := range r0.Coords() {
-			c, _ := r0.Coord(n)
-			cs = append(cs, labels.Named{Name: n, Var: c})
-		}
+		cs := coordVars(r0.Coords(), r0.Coord, nil)
 		return labels.NewDataArray(a.Name(), v, append(cs, labels.Named{Name: g.Name, Var: g.Labels}))
 	}
 	// A transform: concatenate in group order, then put the positions
@@ -380,13 +379,7 @@ func mapArray(a *labels.DataArray, g *Grouping, f func(string, *labels.DataArray
 	if err != nil {
 		return nil, err
 	}
-	var cs labels.Vars
-	for _, n := range a.Coords() {
-		c, _ := a.Coord(n)
-		if within(c.Dims(), r0.Dims()) {
-			cs = append(cs, labels.Named{Name: n, Var: c})
-		}
-	}
+	cs := coordVars(a.Coords(), a.Coord, func(_ string, c *labels.Variable) bool { return within(c.Dims(), r0.Dims()) })
 	return labels.NewDataArray(a.Name(), v, cs)
 }
 

@@ -99,8 +99,6 @@ func TestXrayRangePrunesReads(t *testing.T) {
 func randomDataset(t testing.TB, blocks int) *labels.Dataset {
 	r := rand.New(rand.NewPCG(3, 4))
 	const n, npts = 4 * 731, 5
-	ds := monthly(t, "standard", 2000, 1, n, npts, func(i int) float64 { return 0 }, n)
-	tas, _ := ds.Array("tas")
 	vals := make([]float64, n*npts)
 	for i := range vals {
 		vals[i] = 280 + 20*r.NormFloat64()
@@ -112,16 +110,7 @@ func randomDataset(t testing.TB, blocks int) *labels.Dataset {
 	step := (n + blocks - 1) / blocks
 	data, _ := chunk.FromArray(arr, chunk.Regular([]int{n, npts}, []int{step, npts}))
 	v, _ := labels.NewVariable([]string{"time", "x"}, data, nil)
-	// 6-hourly stamps.
-	units := "hours since 2000-01-01"
-	stamps := make([]float64, n)
-	for i := range stamps {
-		stamps[i] = float64(6 * i)
-	}
-	tv, _ := labels.FromSlice([]string{"time"}, stamps, nil)
-	tv = tv.WithEncoding(labels.Encoding{Units: units, Calendar: "standard"})
-	_ = tas
-	out, err := labels.NewDataset(labels.Vars{{Name: "tas", Var: v}}, labels.Vars{{Name: "time", Var: tv}}, nil)
+	out, err := labels.NewDataset(labels.Vars{{Name: "tas", Var: v}}, labels.Vars{{Name: "time", Var: sixHourlyTime(n)}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,6 +286,7 @@ func TestDatasetAnomaliesAndKeptVariables(t *testing.T) {
 	checkClose(t, "orog after anomalies", values(t, anom, "orog"), []float64{100, 200}, 0)
 }
 
+// mustVar is ds's variable name.
 func mustVar(t *testing.T, ds *labels.Dataset, name string) *labels.Variable {
 	t.Helper()
 	v, err := ds.Variable(name)
@@ -514,7 +504,9 @@ func TestByCoordinateLabelsAndBins(t *testing.T) {
 	checkClose(t, "map transform", ndarray.Float64s(v), []float64{-1, -1, 1, 1, 0, 0, -2, -2, 0, 0, 2, 2}, 0)
 }
 
+// mustFloats is the 1-D variable v along dim.
 func mustFloats(t *testing.T, dim string, v []float64) *labels.Variable {
+	t.Helper()
 	x, err := labels.FromSlice([]string{dim}, v, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -522,7 +514,9 @@ func mustFloats(t *testing.T, dim string, v []float64) *labels.Variable {
 	return x
 }
 
+// mustCoord is a's coordinate name.
 func mustCoord(t *testing.T, a *labels.DataArray, name string) *labels.Variable {
+	t.Helper()
 	c, err := a.Coord(name)
 	if err != nil {
 		t.Fatal(err)

@@ -1,13 +1,11 @@
 package groupby_test
 
 import (
-	"context"
 	"math"
 	"testing"
 
 	"github.com/tesseradata/tessera/chunk"
 	"github.com/tesseradata/tessera/labels"
-	"github.com/tesseradata/tessera/labels/cftime"
 	"github.com/tesseradata/tessera/ndarray"
 )
 
@@ -17,33 +15,12 @@ import (
 // plus the point's index.
 func monthly(t testing.TB, cal string, y0, m0, n, npts int, value func(i int) float64, chunks int) *labels.Dataset {
 	t.Helper()
-	c, err := cftime.ParseCalendar(cal)
-	if err != nil {
-		t.Fatal(err)
-	}
-	units := "days since 2000-01-01"
-	u, err := cftime.ParseUnits(units, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stamps := make([]float64, n)
-	bnds := make([]float64, 2*n)
-	start := cftime.Date{Year: y0, Month: m0, Day: 1}
-	for i := range n {
-		lo := c.AddMonths(start, i)
-		hi := c.AddMonths(start, i+1)
-		a, _ := u.Encode(lo)
-		b, _ := u.Encode(hi)
-		bnds[2*i], bnds[2*i+1] = a, b
-		stamps[i] = (a + b) / 2
-	}
+	const units = "days since 2000-01-01"
+	stamps, bnds, _ := orcMonthly(t, cal, units, y0, m0, n)
 	vals := make([]float64, n*npts)
 	for i := range n {
 		for p := range npts {
-			vals[i*npts+p] = value(i) + float64(p)
-			if math.IsNaN(value(i)) {
-				vals[i*npts+p] = math.NaN()
-			}
+			vals[i*npts+p] = value(i) + float64(p) // NaN stays NaN
 		}
 	}
 	tv, err := labels.FromSlice([]string{"time"}, stamps, labels.Attrs{{Name: "bounds", Value: "time_bnds"}})
@@ -76,12 +53,18 @@ func values(t testing.TB, ds *labels.Dataset, name string) []float64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := v.Values(context.Background(), chunk.Options{})
-	if err != nil {
-		t.Fatal(err)
+	return orcValues(t, v)
+}
+
+// sixHourlyTime is a time coordinate of n 6-hourly steps from
+// 2000-01-01 00:00, standard calendar.
+func sixHourlyTime(n int) *labels.Variable {
+	stamps := make([]float64, n)
+	for i := range stamps {
+		stamps[i] = float64(6 * i)
 	}
-	f, _ := a.Contiguous().Astype(ndarray.Float64)
-	return ndarray.Float64s(f)
+	tv, _ := labels.FromSlice([]string{"time"}, stamps, nil)
+	return tv.WithEncoding(labels.Encoding{Units: "hours since 2000-01-01", Calendar: "standard"})
 }
 
 // column returns every npts-th value from offset p.

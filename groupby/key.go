@@ -46,9 +46,13 @@ type Grouping struct {
 func (g *Grouping) N() int { return g.Labels.Shape()[0] }
 
 // Members returns the positions along Dim of each group, ascending.
-func (g *Grouping) Members() [][]int {
-	m := make([][]int, g.N())
-	for p, c := range g.Codes {
+func (g *Grouping) Members() [][]int { return members(g.Codes, g.N()) }
+
+// members returns the positions of each of n groups, ascending, given
+// the group of every position (codes, -1 for none).
+func members(codes []int, n int) [][]int {
+	m := make([][]int, n)
+	for p, c := range codes {
 		if c >= 0 {
 			m[c] = append(m[c], p)
 		}
@@ -127,7 +131,7 @@ func (k byName) resolve(s source) (*Grouping, error) {
 	if err != nil {
 		return nil, fmt.Errorf("groupby: %q: %w", name, err)
 	}
-	g := &Grouping{Dim: v.Dims()[0], Name: comp, Codes: make([]int, len(dates))}
+	g := &Grouping{Dim: v.Dims()[0], Name: comp}
 	if comp == "season" {
 		present := [4]bool{}
 		for _, d := range dates {
@@ -141,6 +145,7 @@ func (k byName) resolve(s source) (*Grouping, error) {
 				names = append(names, s.String())
 			}
 		}
+		g.Codes = make([]int, len(dates))
 		for p, d := range dates {
 			g.Codes[p] = code[d.Season()]
 		}
@@ -164,10 +169,8 @@ func (k byName) resolve(s source) (*Grouping, error) {
 			keys[p] = int64(d.Hour)
 		}
 	}
-	uniq := distinct(keys)
-	for p, key := range keys {
-		g.Codes[p], _ = slices.BinarySearch(uniq, key)
-	}
+	var uniq []int64
+	g.Codes, uniq = factorize(keys)
 	if g.Labels, err = labels.FromSlice([]string{comp}, uniq, nil); err != nil {
 		return nil, err
 	}
@@ -183,11 +186,8 @@ func groupByCoord(res string, v *labels.Variable) (*Grouping, error) {
 	}
 	g := &Grouping{Dim: v.Dims()[0], Name: res}
 	if strs, ok := v.Strings(); ok {
-		uniq := distinct(strs)
-		g.Codes = make([]int, len(strs))
-		for p, s := range strs {
-			g.Codes[p], _ = slices.BinarySearch(uniq, s)
-		}
+		var uniq []string
+		g.Codes, uniq = factorize(strs)
 		var err error
 		if g.Labels, err = labels.StringVariable(res, uniq, v.Attrs()); err != nil {
 			return nil, err
@@ -203,11 +203,8 @@ func groupByCoord(res string, v *labels.Variable) (*Grouping, error) {
 		for i, x := range vals {
 			ints[i] = int64(x)
 		}
-		uniq := distinct(ints)
-		g.Codes = make([]int, len(ints))
-		for p, x := range ints {
-			g.Codes[p], _ = slices.BinarySearch(uniq, x)
-		}
+		var uniq []int64
+		g.Codes, uniq = factorize(ints)
 		g.Labels, err = labels.FromSlice([]string{res}, uniq, v.Attrs())
 	} else {
 		var clean []float64
@@ -391,6 +388,17 @@ func distinct[T int64 | float64 | string](s []T) []T {
 	u := slices.Clone(s)
 	slices.Sort(u)
 	return slices.Compact(u)
+}
+
+// factorize returns the sorted distinct values of s and, for each value,
+// its position among them: its group code.
+func factorize[T int64 | string](s []T) (codes []int, uniq []T) {
+	uniq = distinct(s)
+	codes = make([]int, len(s))
+	for p, x := range s {
+		codes[p], _ = slices.BinarySearch(uniq, x)
+	}
+	return codes, uniq
 }
 
 // values returns a 1-D variable's values as float64, computing them if

@@ -426,39 +426,45 @@ func (g orcGroups) reduce(op orcOp, o labels.ReduceOptions) (orcOut, error) {
 		return nil, fmt.Errorf("unknown reduction %q", op.Op)
 	}
 	if g.a != nil {
-		methods := map[string]func(*groupby.ArrayGroups) (*labels.DataArray, error){
-			"sum": (*groupby.ArrayGroups).Sum, "mean": (*groupby.ArrayGroups).Mean, "min": (*groupby.ArrayGroups).Min,
-			"max": (*groupby.ArrayGroups).Max, "count": (*groupby.ArrayGroups).Count, "var": (*groupby.ArrayGroups).Var,
-			"std": (*groupby.ArrayGroups).Std, "first": (*groupby.ArrayGroups).First, "last": (*groupby.ArrayGroups).Last,
-		}
-		var r *labels.DataArray
-		var err error
-		if o == (labels.ReduceOptions{}) {
-			r, err = methods[op.Op](g.a)
-		} else {
-			r, err = g.a.Reduce(nop, o)
-		}
+		r, err := orcReduce(g.a, op.Op, nop, o)
 		if err != nil {
 			return nil, err
 		}
 		return orcArrayOut(r, g.a), nil
 	}
-	methods := map[string]func(*groupby.DatasetGroups) (*labels.Dataset, error){
-		"sum": (*groupby.DatasetGroups).Sum, "mean": (*groupby.DatasetGroups).Mean, "min": (*groupby.DatasetGroups).Min,
-		"max": (*groupby.DatasetGroups).Max, "count": (*groupby.DatasetGroups).Count, "var": (*groupby.DatasetGroups).Var,
-		"std": (*groupby.DatasetGroups).Std, "first": (*groupby.DatasetGroups).First, "last": (*groupby.DatasetGroups).Last,
-	}
-	var r *labels.Dataset
-	var err error
-	if o == (labels.ReduceOptions{}) {
-		r, err = methods[op.Op](g.d)
-	} else {
-		r, err = g.d.Reduce(nop, o)
-	}
+	r, err := orcReduce(g.d, op.Op, nop, o)
 	if err != nil {
 		return nil, err
 	}
 	return r.Variable, nil
+}
+
+// orcReducer is the reductions ArrayGroups (R a DataArray) and
+// DatasetGroups (R a Dataset) have alike.
+type orcReducer[R any] interface {
+	Sum() (R, error)
+	Mean() (R, error)
+	Min() (R, error)
+	Max() (R, error)
+	Count() (R, error)
+	Var() (R, error)
+	Std() (R, error)
+	First() (R, error)
+	Last() (R, error)
+	Reduce(ndarray.Op, labels.ReduceOptions) (R, error)
+}
+
+// orcReduce runs the reduction nop, named name, through g's method of
+// that name when o are the defaults, through Reduce otherwise.
+func orcReduce[R any](g orcReducer[R], name string, nop ndarray.Op, o labels.ReduceOptions) (R, error) {
+	if o != (labels.ReduceOptions{}) {
+		return g.Reduce(nop, o)
+	}
+	methods := map[string]func() (R, error){
+		"sum": g.Sum, "mean": g.Mean, "min": g.Min, "max": g.Max, "count": g.Count,
+		"var": g.Var, "std": g.Std, "first": g.First, "last": g.Last,
+	}
+	return methods[name]()
 }
 
 func (g orcGroups) weightedMean(w *labels.Variable) (orcOut, error) {
@@ -1194,10 +1200,11 @@ func TestCDOOracle(t *testing.T) {
 	std, std1 := seas(ndarray.Std, labels.ReduceOptions{}), seas(ndarray.Std, labels.ReduceOptions{DDOF: 1})
 	sum0 := seas(ndarray.Sum, labels.ReduceOptions{})
 	// Rows are DJF 2000, MAM 2000, ...; columns A, B, C.
-	checks := []struct {
+	type check struct {
 		what      string
 		got, want float64
-	}{
+	}
+	checks := []check{
 		{"A DJF 2000 mean", mean[0], 1000.5},
 		{"A DJF 2000 sum", sum[0], 2001},
 		{"A DJF 2000 std", std[0], 0.5},
@@ -1221,10 +1228,7 @@ func TestCDOOracle(t *testing.T) {
 	if i := slices.Index(orcLabels(t, sv), "MAM"); i < 0 {
 		t.Errorf("no MAM in %q", orcLabels(t, sv))
 	} else {
-		checks = append(checks, struct {
-			what      string
-			got, want float64
-		}{"C MAM climatology", orcValues(t, cv)[3*i+2], 4013.25})
+		checks = append(checks, check{"C MAM climatology", orcValues(t, cv)[3*i+2], 4013.25})
 	}
 	for _, c := range checks {
 		if orcDiff(c.got, c.want) > 1e-7 {

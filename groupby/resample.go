@@ -77,7 +77,7 @@ var freqRE = regexp.MustCompile(`^([1-9][0-9]{0,5})?(h|H|D|MS|QS-DEC|QS|QS-JAN|Y
 type interval struct {
 	n      int
 	unit   byte // 'h', 'D', 'M'
-	anchor int  // first month of a period of months: 1, or 12 for QS-DEC
+	anchor int  // first month of a quarter or year: 1, or 12 for QS-DEC; 0 for nMS
 }
 
 func parseFreq(freq string) (interval, error) {
@@ -188,21 +188,22 @@ func (k resample) resolve(s source) (*Grouping, error) {
 		bin[p] = iv.index(cal, start, d)
 	}
 	last := bin[len(bin)-1]
-	code := make([]int, last+1)
-	var kept []int // interval of each group
-	for i := range code {
-		code[i] = -1
-	}
-	for _, b := range bin {
-		if code[b] < 0 && !k.o.KeepEmpty {
-			code[b] = len(kept)
-			kept = append(kept, b)
-		}
-	}
+	code := make([]int, last+1) // group of each interval
+	var kept []int              // interval of each group
 	if k.o.KeepEmpty {
 		for i := range code {
 			code[i] = i
 			kept = append(kept, i)
+		}
+	} else {
+		for i := range code {
+			code[i] = -1
+		}
+		for _, b := range bin {
+			if code[b] < 0 {
+				code[b] = len(kept)
+				kept = append(kept, b)
+			}
 		}
 	}
 	for p, b := range bin {
@@ -230,16 +231,11 @@ func (k resample) resolve(s source) (*Grouping, error) {
 	} else {
 		bname = k.dim + "_bnds"
 	}
-	members := make([][]int, len(kept))
-	for p, c := range g.Codes {
-		if c >= 0 {
-			members[c] = append(members[c], p)
-		}
-	}
+	positions := members(g.Codes, len(kept))
 	stamps := make([]float64, len(kept))
 	bounds := make([]float64, 2*len(kept))
 	for c, b := range kept {
-		m := members[c]
+		m := positions[c]
 		lo, hi := iv.edge(cal, start, b), iv.edge(cal, start, b+1)
 		elo, err := units.Encode(lo)
 		if err != nil {

@@ -170,9 +170,18 @@ func (v *Variable) axis(d string) (int, error) {
 func dimList(dims []string) string { return "(" + strings.Join(dims, ", ") + ")" }
 
 // with returns a copy of v with new data (and its in-memory values, if
-// any), the same dims, attrs and encoding.
+// any), the same dims, attrs, encoding and string labels.
 func (v *Variable) with(data *chunk.Array, mem *ndarray.Array) *Variable {
-	return &Variable{dims: v.dims, data: data, mem: mem, attrs: v.attrs, enc: v.enc, strs: v.strs}
+	w := *v
+	w.data, w.mem = data, mem
+	return &w
+}
+
+// withDims is with for data laid out along other dims.
+func (v *Variable) withDims(dims []string, data *chunk.Array, mem *ndarray.Array) *Variable {
+	w := v.with(data, mem)
+	w.dims = dims
+	return w
 }
 
 // WithAttrs returns v with attrs replacing its attributes.
@@ -259,7 +268,7 @@ func (v *Variable) isel(sel map[string]positional) (*Variable, error) {
 			dims = slices.Delete(dims, i, i+1)
 		}
 	}
-	return &Variable{dims: dims, data: data, mem: mem, attrs: v.attrs, enc: v.enc, strs: v.strs}, nil
+	return v.withDims(dims, data, mem), nil
 }
 
 func singleRanges(nd, axis, i int) []ndarray.Range {
@@ -298,7 +307,7 @@ func (v *Variable) transpose(order []string) (*Variable, error) {
 			return nil, err
 		}
 	}
-	return &Variable{dims: slices.Clone(order), data: data, mem: mem, attrs: v.attrs, enc: v.enc, strs: v.strs}, nil
+	return v.withDims(slices.Clone(order), data, mem), nil
 }
 
 // expandTo returns v's data laid out for the dimensions order (a

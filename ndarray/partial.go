@@ -82,7 +82,7 @@ func newNumPartial[T Number, A kernel.Acc](op Op, g *geometry, opts ReduceOption
 	// (see missing): data without gaps never needs it.
 	switch op {
 	case Sum, Mean:
-		p.sum = getAcc[A](n)
+		p.sum = getWords[A](n)
 	case Var, Std:
 		p.mean = getWords[float64](n)
 		p.m2 = getWords[float64](n)
@@ -570,7 +570,7 @@ func (p *numPartial[T, A]) combine(qi partial) {
 
 // release gives the pooled state back; p is not used after.
 func (p *numPartial[T, A]) release() {
-	putAcc(p.sum)
+	putWords(p.sum)
 	for _, s := range [][]int64{p.miss, p.seen, p.idx, p.first} {
 		putWords(s)
 	}

@@ -78,26 +78,23 @@ func run(ctx context.Context, c config) error {
 	if err := os.MkdirAll(c.out, 0o755); err != nil {
 		return err
 	}
+	opts := netcdf.WriteOptions{Format: format, Compression: c.compress, Shuffle: c.compress > 0, Unlimited: "time",
+		Chunks: map[string]int{"time": 1}}
+	months := 12 // per file
+	if c.per == "month" {
+		months = 1
+	}
 	for y := c.start; y < c.start+c.years; y++ {
-		months := [][2]int{{1, 12}}
-		if c.per == "month" {
-			months = nil
-			for m := 1; m <= 12; m++ {
-				months = append(months, [2]int{m, m})
-			}
-		}
-		for _, mm := range months {
+		for m := 1; m <= 12; m += months {
 			name := fmt.Sprintf("era_%04d.nc", y)
 			if c.per == "month" {
-				name = fmt.Sprintf("era_%04d_%02d.nc", y, mm[0])
+				name = fmt.Sprintf("era_%04d_%02d.nc", y, m)
 			}
-			ds, err := dataset(c, cal, y, mm[0], mm[1])
+			ds, err := dataset(c, cal, y, m, m+months-1)
 			if err != nil {
 				return err
 			}
 			path := filepath.Join(c.out, name)
-			opts := netcdf.WriteOptions{Format: format, Compression: c.compress, Shuffle: c.compress > 0, Unlimited: "time",
-				Chunks: map[string]int{"time": 1}}
 			if err := netcdf.Write(ctx, ds, path, opts); err != nil {
 				return err
 			}
@@ -161,54 +158,17 @@ func dataset(c config, cal cftime.Calendar, y, m0, m1 int) (*labels.Dataset, err
 	}
 	shape := []int{nt, ny, nx}
 	var src *chunk.Array
-	var attrs labels.Attrs
-	attrs = labels.Attrs{{Name: "units", Value: "K"}, {Name: "long_name", Value: "2 metre temperature"}, {Name: "standard_name", Value: "air_temperature"}}
+	attrs := labels.Attrs{{Name: "units", Value: "K"}, {Name: "long_name", Value: "2 metre temperature"}, {Name: "standard_name", Value: "air_temperature"}}
 	switch c.pack {
 	case "int16":
-		src, err = chunk.FromSource(chunk.Source{
-			Name: "generate", DType: ndarray.Int16, Shape: shape, Chunks: chunk.Regular(shape, []int{max(1, (8<<20)/(2*ny*nx)), ny, nx}),
-			Load: func(_ *graph.Exec, start, count []int) (*ndarray.Array, error) {
-				b := ndarray.Zeros(ndarray.Int16, count...)
-				d, _ := ndarray.Data[int16](b)
-				k := 0
-				for t := start[0]; t < start[0]+count[0]; t++ {
-					for yi := range ny {
-						for xi := range nx {
-							if missing(t, yi, xi) {
-								d[k] = fillValue
-							} else {
-								d[k] = int16(math.Round((field(t, yi, xi) - offset) / scale))
-							}
-							k++
-						}
-					}
-				}
-				return b, nil
-			},
+		src, err = generate(ndarray.Int16, shape, missing, fillValue, func(t, yi, xi int) int16 {
+			return int16(math.Round((field(t, yi, xi) - offset) / scale))
 		})
 		attrs = append(labels.Attrs{{Name: "scale_factor", Value: scale}, {Name: "add_offset", Value: offset},
 			{Name: "_FillValue", Value: int16(fillValue)}, {Name: "missing_value", Value: int16(fillValue)}}, attrs...)
 	case "float32":
-		src, err = chunk.FromSource(chunk.Source{
-			Name: "generate", DType: ndarray.Float32, Shape: shape, Chunks: chunk.Regular(shape, []int{max(1, (8<<20)/(4*ny*nx)), ny, nx}),
-			Load: func(_ *graph.Exec, start, count []int) (*ndarray.Array, error) {
-				b := ndarray.Zeros(ndarray.Float32, count...)
-				d, _ := ndarray.Data[float32](b)
-				k := 0
-				for t := start[0]; t < start[0]+count[0]; t++ {
-					for yi := range ny {
-						for xi := range nx {
-							if missing(t, yi, xi) {
-								d[k] = 1e20
-							} else {
-								d[k] = float32(field(t, yi, xi))
-							}
-							k++
-						}
-					}
-				}
-				return b, nil
-			},
+		src, err = generate(ndarray.Float32, shape, missing, 1e20, func(t, yi, xi int) float32 {
+			return float32(field(t, yi, xi))
 		})
 		attrs = append(labels.Attrs{{Name: "_FillValue", Value: float32(1e20)}}, attrs...)
 	default:
@@ -224,6 +184,34 @@ func dataset(c config, cal cftime.Calendar, y, m0, m1 int) (*labels.Dataset, err
 	return labels.NewDataset(labels.Vars{{Name: "t2m", Var: t2m}},
 		labels.Vars{{Name: "time", Var: tv}, {Name: "latitude", Var: lat}, {Name: "longitude", Var: lon}},
 		labels.Attrs{{Name: "Conventions", Value: "CF-1.6"}, {Name: "title", Value: "synthetic ERA-like 2 m temperature (tessera bench/gen)"}})
+}
+
+// generate returns the (time, lat, lon) data of shape as dt, produced
+// block by block (about 8 MiB each, whole time steps): value(t, y, x),
+// or fill where missing(t, y, x).
+func generate[T int16 | float32](dt ndarray.DType, shape []int, missing func(t, y, x int) bool, fill T, value func(t, y, x int) T) (*chunk.Array, error) {
+	ny, nx := shape[1], shape[2]
+	return chunk.FromSource(chunk.Source{
+		Name: "generate", DType: dt, Shape: shape, Chunks: chunk.Regular(shape, []int{max(1, (8<<20)/(dt.Size()*ny*nx)), ny, nx}),
+		Load: func(_ *graph.Exec, start, count []int) (*ndarray.Array, error) {
+			b := ndarray.Zeros(dt, count...)
+			d, _ := ndarray.Data[T](b)
+			k := 0
+			for t := start[0]; t < start[0]+count[0]; t++ {
+				for yi := range ny {
+					for xi := range nx {
+						if missing(t, yi, xi) {
+							d[k] = fill
+						} else {
+							d[k] = value(t, yi, xi)
+						}
+						k++
+					}
+				}
+			}
+			return b, nil
+		},
+	})
 }
 
 // noise is reproducible weather: ±4 K from a hash of the position.

@@ -19,12 +19,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/pprof"
-	"slices"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/tesseradata/tessera/bench/internal/measure"
 	"github.com/tesseradata/tessera/chunk"
 	"github.com/tesseradata/tessera/io/netcdf"
 	"github.com/tesseradata/tessera/scheduler"
@@ -39,19 +37,12 @@ func main() {
 	cpuprofile := flag.String("cpuprofile", "", "with -child: write a CPU profile to this file")
 	flag.Parse()
 	if *child {
-		if *cpuprofile != "" {
-			f, err := os.Create(*cpuprofile)
-			if err == nil {
-				err = pprof.StartCPUProfile(f)
-			}
-			if err != nil {
-				fmt.Fprintln(os.Stderr, "globalmean:", err)
-				os.Exit(1)
-			}
-			defer pprof.StopCPUProfile()
+		stop, err := measure.CPUProfile(*cpuprofile)
+		if err == nil {
+			err = mean(*files, *variable, *memory)
+			stop()
 		}
-		if err := mean(*files, *variable, *memory); err != nil {
-			pprof.StopCPUProfile()
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "globalmean:", err)
 			os.Exit(1)
 		}
@@ -85,28 +76,29 @@ func mean(files, variable string, memMiB int) error {
 	return nil
 }
 
+// result is one run of a tool.
 type result struct {
 	wall time.Duration
-	rss  int64 // KiB
+	rss  int64 // bytes
 	out  string
 }
 
+// run runs a tool, its stderr passed through, and returns its time,
+// peak memory and trimmed stdout.
 func run(name string, args ...string) (result, error) {
 	cmd := exec.Command(name, args...)
 	var out strings.Builder
 	cmd.Stdout = &out
 	cmd.Stderr = os.Stderr
-	start := time.Now()
-	if err := cmd.Run(); err != nil {
+	wall, rss, err := measure.Run(cmd)
+	if err != nil {
 		return result{}, fmt.Errorf("%s: %w", name, err)
 	}
-	r := result{wall: time.Since(start), out: strings.TrimSpace(out.String())}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.rss = ru.Maxrss
-	}
-	return r, nil
+	return result{wall: wall, rss: rss, out: strings.TrimSpace(out.String())}, nil
 }
 
+// compare times tessera (this program as a child) against cdo timmean,
+// interleaved, and prints every run and the summary.
 func compare(files, variable string, runs, memMiB int) error {
 	self, err := os.Executable()
 	if err != nil {
@@ -116,12 +108,7 @@ func compare(files, variable string, runs, memMiB int) error {
 	if len(matches) == 0 {
 		return fmt.Errorf("no files match %q (make them with go run ./bench/gen)", files)
 	}
-	var size int64
-	for _, m := range matches {
-		if st, err := os.Stat(m); err == nil {
-			size += st.Size()
-		}
-	}
+	size := measure.Size(matches)
 	tmp, err := os.MkdirTemp("", "globalmean")
 	if err != nil {
 		return err
@@ -140,22 +127,26 @@ func compare(files, variable string, runs, memMiB int) error {
 			return err
 		}
 		ts, cs = append(ts, t), append(cs, c)
-		fmt.Printf("run %d: tessera %v (%d MiB), cdo timmean %v (%d MiB)\n", i+1, t.wall.Round(time.Millisecond), t.rss>>10, c.wall.Round(time.Millisecond), c.rss>>10)
+		fmt.Printf("run %d: tessera %v (%d MiB), cdo timmean %v (%d MiB)\n", i+1, t.wall.Round(time.Millisecond), t.rss>>20, c.wall.Round(time.Millisecond), c.rss>>20)
 	}
-	tm, cm := median(ts), median(cs)
+	tm, cm := medianWall(ts), medianWall(cs)
 	fmt.Printf("\n%d files, %.0f MiB; global mean of %s = %s\n", len(matches), float64(size)/(1<<20), variable, ts[0].out)
-	fmt.Printf("tessera          median %v (%.2f GB/s of file), peak RSS %d MiB\n", tm.wall.Round(time.Millisecond), float64(size)/tm.wall.Seconds()/1e9, maxRSS(ts)>>10)
-	fmt.Printf("cdo timmean      median %v (%.2f GB/s of file), peak RSS %d MiB\n", cm.wall.Round(time.Millisecond), float64(size)/cm.wall.Seconds()/1e9, maxRSS(cs)>>10)
-	fmt.Printf("ratio            tessera is %.1fx faster\n", cm.wall.Seconds()/tm.wall.Seconds())
+	fmt.Printf("tessera          median %v (%.2f GB/s of file), peak RSS %d MiB\n", tm.Round(time.Millisecond), float64(size)/tm.Seconds()/1e9, maxRSS(ts)>>20)
+	fmt.Printf("cdo timmean      median %v (%.2f GB/s of file), peak RSS %d MiB\n", cm.Round(time.Millisecond), float64(size)/cm.Seconds()/1e9, maxRSS(cs)>>20)
+	fmt.Printf("ratio            tessera is %.1fx faster\n", cm.Seconds()/tm.Seconds())
 	return nil
 }
 
-func median(rs []result) result {
-	s := slices.Clone(rs)
-	slices.SortFunc(s, func(a, b result) int { return int(a.wall - b.wall) })
-	return s[len(s)/2]
+// medianWall is the median wall time of the runs.
+func medianWall(rs []result) time.Duration {
+	w := make([]time.Duration, len(rs))
+	for i, r := range rs {
+		w[i] = r.wall
+	}
+	return measure.Median(w)
 }
 
+// maxRSS is the largest peak memory of the runs.
 func maxRSS(rs []result) int64 {
 	var m int64
 	for _, r := range rs {

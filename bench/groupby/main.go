@@ -16,6 +16,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/tesseradata/tessera/bench/internal/measure"
 	"github.com/tesseradata/tessera/chunk"
 	"github.com/tesseradata/tessera/groupby"
 	"github.com/tesseradata/tessera/io/netcdf"
@@ -35,12 +36,15 @@ func main() {
 	}
 }
 
+// job is one computation and the times of its runs.
 type job struct {
 	name  string
 	build func(a *labels.DataArray) (*labels.DataArray, error)
 	times []time.Duration
 }
 
+// run times the computations, interleaved, and prints each one's
+// median, min, max and ratio to the time mean.
 func run(files, variable string, runs, memMiB int) error {
 	ds, err := netcdf.OpenMF([]string{files}, "")
 	if err != nil {
@@ -82,17 +86,11 @@ func run(files, variable string, runs, memMiB int) error {
 			}
 		}
 	}
-	base := median(jobs[0].times)
+	base := measure.Median(jobs[0].times)
 	fmt.Printf("%-44s %10s %10s %10s %8s\n", "computation", "median", "min", "max", "ratio")
 	for _, j := range jobs {
-		m := median(j.times)
+		m := measure.Median(j.times)
 		fmt.Printf("%-44s %10.3f %10.3f %10.3f %7.2fx\n", j.name, m.Seconds(), slices.Min(j.times).Seconds(), slices.Max(j.times).Seconds(), m.Seconds()/base.Seconds())
 	}
 	return nil
-}
-
-func median(d []time.Duration) time.Duration {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[len(s)/2]
 }

@@ -19,9 +19,9 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime/pprof"
 	"time"
 
+	"github.com/tesseradata/tessera/bench/internal/measure"
 	"github.com/tesseradata/tessera/chunk"
 	"github.com/tesseradata/tessera/graph"
 	"github.com/tesseradata/tessera/ndarray"
@@ -35,27 +35,21 @@ func main() {
 	workers := flag.Int("workers", 0, "workers (0: all cores)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "outofcore:", err)
-			os.Exit(1)
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			fmt.Fprintln(os.Stderr, "outofcore:", err)
-			os.Exit(1)
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := measure.CPUProfile(*cpuprofile)
+	if err == nil {
+		ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+		err = run(ctx, *gib, *memory, *block, *workers)
+		cancel()
+		stop()
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, *gib, *memory, *block, *workers); err != nil {
-		pprof.StopCPUProfile()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "outofcore:", err)
 		os.Exit(1)
 	}
 }
 
+// run computes the mean of the generated array within the budget,
+// prints the time and the scheduler's peak, and checks the result.
 func run(ctx context.Context, gib, memMiB, blockMiB, workers int) error {
 	const rowLen = 1 << 20 // 8 MiB rows of float64
 	rows := gib << 30 / 8 / rowLen

@@ -42,12 +42,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"runtime/pprof"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/tesseradata/tessera/bench/internal/measure"
 	"github.com/tesseradata/tessera/chunk"
 	"github.com/tesseradata/tessera/groupby"
 	"github.com/tesseradata/tessera/io/netcdf"
@@ -68,7 +67,7 @@ type config struct {
 func main() {
 	var c config
 	var scales, tasks, tools string
-	child := flag.String("child", "", "internal: run a library task (range, anomvar, timmean) and write -o")
+	child := flag.String("child", "", "internal: run a library task (timmean, yseasmean, seasmean, range, anomvar) and write -o")
 	o := flag.String("o", "", "internal: the child's output file")
 	memory := flag.Int64("memory", 0, "internal: the child's memory budget in bytes")
 	flag.StringVar(&c.data, "data", "bench/data", "where the generated inputs live")
@@ -91,19 +90,12 @@ func main() {
 		return
 	}
 	if *child != "" {
-		if *cpuprofile != "" {
-			f, err := os.Create(*cpuprofile)
-			if err == nil {
-				err = pprof.StartCPUProfile(f)
-			}
-			if err != nil {
-				fmt.Fprintln(os.Stderr, "suite:", err)
-				os.Exit(1)
-			}
-			defer pprof.StopCPUProfile()
+		stop, err := measure.CPUProfile(*cpuprofile)
+		if err == nil {
+			err = runChild(*child, c.variable, *o, *memory, flag.Args())
+			stop()
 		}
-		if err := runChild(*child, c.variable, *o, *memory, flag.Args()); err != nil {
-			pprof.StopCPUProfile()
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "suite:", err)
 			os.Exit(1)
 		}
@@ -119,24 +111,26 @@ func main() {
 	}
 }
 
-// scale is a set of generated input files.
+// scale is a set of generated input files: one per month of years.
 type scale struct {
 	name, dir string
-	gen       []string // bench/gen flags
+	years     int
+	gen       []string // bench/gen flags besides -years
 	memory    int64    // tessera's --memory, 0 for its default
 	decoded   int64    // bytes of the variable decoded (float64)
 }
 
+// scaleOf returns the scale called name, its files under data.
 func scaleOf(name, data string) (scale, error) {
 	switch name {
 	case "quick":
-		return scale{name: name, dir: filepath.Join(data, "quick"), gen: []string{"-years", "2", "-lat", "48", "-lon", "96"}}, nil
+		return scale{name: name, dir: filepath.Join(data, "quick"), years: 2, gen: []string{"-lat", "48", "-lon", "96"}}, nil
 	case "2y":
-		return scale{name: name, dir: filepath.Join(data, "era"), gen: []string{"-years", "2"}}, nil
+		return scale{name: name, dir: filepath.Join(data, "era"), years: 2}, nil
 	case "2y-zlib":
-		return scale{name: name, dir: filepath.Join(data, "era-zlib"), gen: []string{"-years", "2", "-format", "netcdf4", "-compress", "1"}}, nil
+		return scale{name: name, dir: filepath.Join(data, "era-zlib"), years: 2, gen: []string{"-format", "netcdf4", "-compress", "1"}}, nil
 	case "8y":
-		return scale{name: name, dir: filepath.Join(data, "era8"), gen: []string{"-years", "8"}}, nil
+		return scale{name: name, dir: filepath.Join(data, "era8"), years: 8}, nil
 	}
 	return scale{}, fmt.Errorf("unknown scale %q (quick, 2y, 2y-zlib, 8y)", name)
 }
@@ -202,12 +196,7 @@ func suite(c config) error {
 		if err != nil {
 			return err
 		}
-		var size int64
-		for _, f := range files {
-			if st, err := os.Stat(f); err == nil {
-				size += st.Size()
-			}
-		}
+		size := measure.Size(files)
 		ds, err := netcdf.OpenMF(files, "")
 		if err != nil {
 			return err
@@ -226,11 +215,7 @@ func suite(c config) error {
 		}
 		fmt.Printf("\nscale %s: %d files, %.0f MiB on disk, %s %v, %.0f MiB decoded; tessera memory %s\n",
 			sn, len(files), float64(size)/(1<<20), c.variable, v.Shape(), float64(sc.decoded)/(1<<20), memString(sc.memory))
-		ts, err := runScale(c, sc, files, self, bin, tmp)
-		if err != nil {
-			return err
-		}
-		res.Timings = append(res.Timings, ts...)
+		res.Timings = append(res.Timings, runScale(c, sc, files, self, bin, tmp)...)
 		if c.scaling && (sn == "2y" || sn == "quick") {
 			pts, err := scaling(c, sc, files, bin, tmp)
 			if err != nil {
@@ -245,22 +230,16 @@ func suite(c config) error {
 // ensure generates a scale's files once.
 func ensure(sc scale) ([]string, error) {
 	files, _ := filepath.Glob(filepath.Join(sc.dir, "*.nc"))
-	years := 2
-	for i, a := range sc.gen {
-		if a == "-years" {
-			fmt.Sscan(sc.gen[i+1], &years)
-		}
-	}
-	if len(files) == 12*years {
+	if len(files) == 12*sc.years {
 		slices.Sort(files)
 		return files, nil
 	}
 	fmt.Printf("generating %s into %s ...\n", sc.name, sc.dir)
-	args := append([]string{"run", "./bench/gen", "-out", sc.dir}, sc.gen...)
-	cmd := exec.Command("go", args...)
+	gen := append([]string{"-years", fmt.Sprint(sc.years)}, sc.gen...)
+	cmd := exec.Command("go", append([]string{"run", "./bench/gen", "-out", sc.dir}, gen...)...)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("bench/gen %v: %w", sc.gen, err)
+		return nil, fmt.Errorf("bench/gen %v: %w", gen, err)
 	}
 	files, _ = filepath.Glob(filepath.Join(sc.dir, "*.nc"))
 	slices.Sort(files)
@@ -274,8 +253,9 @@ func command(task, tool string, c config, sc scale, files []string, self, bin, t
 	if sc.memory > 0 {
 		mem = []string{"--memory", fmt.Sprint(sc.memory)}
 	}
-	xr := func(t string) (string, []string) {
-		return "/usr/bin/python3", append([]string{filepath.Join(tmp, "xr.py"), t, v, out}, files...)
+	// The library, as a child of this program.
+	lib := func() (string, []string) {
+		return self, append([]string{"-child", task, "-var", v, "-o", out, "-memory", fmt.Sprint(sc.memory)}, files...)
 	}
 	switch tool {
 	case "tessera":
@@ -283,7 +263,7 @@ func command(task, tool string, c config, sc scale, files []string, self, bin, t
 		case "yseasmean", "seasmean":
 			return bin, append(append([]string{task, "--progress", "never", "-v", v, "-o", out}, mem...), files...)
 		default:
-			return self, append([]string{"-child", task, "-var", v, "-o", out, "-memory", fmt.Sprint(sc.memory)}, files...)
+			return lib()
 		}
 	case "cdo":
 		sel := append(append([]string{"-select,name=" + v, "["}, files...), "]")
@@ -311,17 +291,24 @@ func command(task, tool string, c config, sc scale, files []string, self, bin, t
 		// The library where the CLI runs the task; tessera is the
 		// library already for the others.
 		if task == "yseasmean" || task == "seasmean" {
-			return self, append([]string{"-child", task, "-var", v, "-o", out, "-memory", fmt.Sprint(sc.memory)}, files...)
+			return lib()
 		}
 	case "xarray":
-		return xr(task)
+		return "/usr/bin/python3", append([]string{filepath.Join(tmp, "xr.py"), task, v, out}, files...)
 	}
 	return "", nil
 }
 
-func runScale(c config, sc scale, files []string, self, bin, tmp string) ([]*Timing, error) {
+// runScale times every task by every tool that has it at one scale,
+// the tools interleaved in each repetition, and checks each output
+// against tessera's. A tool that fails is recorded as failed and not
+// run again.
+func runScale(c config, sc scale, files []string, self, bin, tmp string) []*Timing {
 	var all []*Timing
 	for _, task := range c.tasks {
+		outPath := func(tool string) string {
+			return filepath.Join(tmp, fmt.Sprintf("%s-%s-%s.nc", sc.name, task, tool))
+		}
 		ts := map[string]*Timing{}
 		var tools []string
 		for _, tool := range c.tools {
@@ -336,7 +323,7 @@ func runScale(c config, sc scale, files []string, self, bin, tmp string) ([]*Tim
 				if t.Failed != "" {
 					continue
 				}
-				out := filepath.Join(tmp, fmt.Sprintf("%s-%s-%s.nc", sc.name, task, tool))
+				out := outPath(tool)
 				os.Remove(out)
 				name, args := command(task, tool, c, sc, files, self, bin, tmp, out)
 				t.Command = strings.ReplaceAll(name+" "+strings.Join(shorten(args, files), " "), tmp, "$TMP")
@@ -354,7 +341,6 @@ func runScale(c config, sc scale, files []string, self, bin, tmp string) ([]*Tim
 				fmt.Printf("  %-8s %-10s run %d %-8s %8.3f s %6d MiB\n", sc.name, task, i+1, tool, secs, rss>>20)
 			}
 		}
-		ref := filepath.Join(tmp, fmt.Sprintf("%s-%s-tessera.nc", sc.name, task))
 		for _, tool := range tools {
 			t := ts[tool]
 			all = append(all, t)
@@ -362,21 +348,18 @@ func runScale(c config, sc scale, files []string, self, bin, tmp string) ([]*Tim
 				t.Agrees = "-"
 				continue
 			}
-			w := slices.Sorted(slices.Values(t.Seconds))
-			t.Median, t.Min, t.Max = w[len(w)/2], w[0], w[len(w)-1]
+			t.Median, t.Min, t.Max = measure.Median(t.Seconds), slices.Min(t.Seconds), slices.Max(t.Seconds)
 			if tt := ts["tessera"]; tt != nil && len(tt.Seconds) > 0 {
-				tw := slices.Sorted(slices.Values(tt.Seconds))
-				t.Ratio = t.Median / tw[len(tw)/2]
+				t.Ratio = t.Median / measure.Median(tt.Seconds)
 			}
-			switch {
-			case tool == "tessera":
+			if tool == "tessera" {
 				t.Agrees = "reference"
-			default:
-				t.Agrees = agree(tmp, task, tool, c.variable, ref, filepath.Join(tmp, fmt.Sprintf("%s-%s-%s.nc", sc.name, task, tool)))
+			} else {
+				t.Agrees = agree(tmp, task, tool, c.variable, outPath("tessera"), outPath(tool))
 			}
 		}
 	}
-	return all, nil
+	return all
 }
 
 // shorten replaces the list of input files in a command by a glob, for
@@ -409,21 +392,18 @@ func firstLine(s string) string {
 	return s
 }
 
-// timeCmd runs a command and returns its wall time and peak RSS.
+// timeCmd runs a command, its output discarded, and returns its wall
+// time in seconds and its peak RSS in bytes; an error carries its
+// stderr.
 func timeCmd(name string, args ...string) (float64, int64, error) {
 	cmd := exec.Command(name, args...)
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
-	start := time.Now()
-	if err := cmd.Run(); err != nil {
+	wall, rss, err := measure.Run(cmd)
+	if err != nil {
 		return 0, 0, fmt.Errorf("%v: %s", err, strings.TrimSpace(errb.String()))
 	}
-	secs := time.Since(start).Seconds()
-	var rss int64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = ru.Maxrss << 10
-	}
-	return secs, rss, nil
+	return wall.Seconds(), rss, nil
 }
 
 // agree compares another tool's output with tessera's.
@@ -476,8 +456,7 @@ func scaling(c config, sc scale, files []string, bin, tmp string) ([]ScalingPoin
 		}
 	}
 	for _, w := range ws {
-		s := slices.Sorted(slices.Values(times[w]))
-		pts = append(pts, ScalingPoint{Scale: sc.name, Workers: w, Median: s[len(s)/2]})
+		pts = append(pts, ScalingPoint{Scale: sc.name, Workers: w, Median: measure.Median(times[w])})
 	}
 	for i := range pts {
 		pts[i].Speedup = pts[0].Median / pts[i].Median
@@ -494,9 +473,12 @@ func memString(m int64) string {
 }
 
 // runChild runs a library task, as a separate process so that its
-// memory is its own: the time mean, the |JJA - DJF| range of the
-// seasonal climatology, or the variance of seasonal anomalies; the
-// result is written to out.
+// memory is its own: the time mean, the seasonal climatology, every
+// season of every year, the |JJA - DJF| range of the seasonal
+// climatology, or the variance of seasonal anomalies; the result is
+// written to out. TESSERA_BLOCK_MIB, if set, bounds the blocks the
+// files are read in (netcdf.Options.BlockBytes), in MiB, for
+// experiments.
 func runChild(task, variable, out string, memory int64, files []string) error {
 	var o netcdf.Options
 	if b := os.Getenv("TESSERA_BLOCK_MIB"); b != "" {

@@ -65,6 +65,7 @@ func versions() map[string]string {
 	return v
 }
 
+// stamp is the machine and the peers' versions, for the log.
 func stamp(r *Results) string {
 	m := r.Machine
 	return fmt.Sprintf("machine: %s cores, %s, %s, %s; %s\npeers: %s; %s; %s", m["cores"], m["memory"], m["cpu"], m["os"], m["go"],
@@ -145,14 +146,14 @@ func plotResults(r *Results, path string) error {
 	w := vg.Points(7)
 	for i, tool := range tools {
 		vals := make(plotter.Values, len(groups))
-		any := false
+		measured := false
 		for _, t := range r.Timings {
 			if t.Tool == tool && t.Ratio > 0 {
 				vals[idx[t.Scale+" "+t.Task]] = t.Ratio
-				any = true
+				measured = true
 			}
 		}
-		if !any {
+		if !measured {
 			continue
 		}
 		bars, err := plotter.NewBarChart(vals, w)

@@ -241,11 +241,11 @@ func TestOutputMetadataStatsGraph(t *testing.T) {
 		t.Fatal("orog not copied")
 	}
 	v, _ := orog.Values(context.Background(), chunk.Options{})
-	if f := ndarray.Float64s(mustF64(v)); f[5] != 6 {
+	if f := ndarray.Float64s(v); f[5] != 6 {
 		t.Errorf("orog %v", f)
 	}
 	vals, _ := tas.Values(context.Background(), chunk.Options{})
-	got := ndarray.Float64s(mustF64(vals))
+	got := ndarray.Float64s(vals)
 	// Point 0: DJF 17, MAM 16, JJA 19, SON 22 (SEASONAL.md FM).
 	want := []float64{17, 16, 19, 22}
 	for i, w := range want {
@@ -254,9 +254,4 @@ func TestOutputMetadataStatsGraph(t *testing.T) {
 			break
 		}
 	}
-}
-
-func mustF64(a *ndarray.Array) *ndarray.Array {
-	f, _ := a.Contiguous().Astype(ndarray.Float64)
-	return f
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -10,7 +9,7 @@ import (
 )
 
 // info prints the inputs as one dataset without reading data.
-func info(_ context.Context, args []string, stdout, _ io.Writer) error {
+func info(args []string, stdout io.Writer) error {
 	fs := newFlagSet("info", `Usage: tessera info INPUT...
 
 info opens the inputs as one dataset along time (files ordered by their

@@ -20,6 +20,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+
+	"github.com/tesseradata/tessera/ndarray"
 )
 
 // version is the release; builds from a checkout add the commit.
@@ -46,8 +48,27 @@ func main() {
 	os.Exit(code)
 }
 
-// stats are the statistics, by their CDO names.
-var stats = []string{"mean", "avg", "sum", "min", "max", "std", "std1", "var", "var1"}
+// statistic is what one of CDO's statistic names computes.
+type statistic struct {
+	op      ndarray.Op
+	ddof    int    // Var and Std divide by n - ddof
+	keepNaN bool   // a missing value makes the result missing
+	method  string // the CF cell method
+}
+
+// statistics are the statistics, by their CDO names: avg propagates
+// missing values, std1 and var1 divide by n-1.
+var statistics = map[string]statistic{
+	"mean": {op: ndarray.Mean, method: "mean"},
+	"avg":  {op: ndarray.Mean, keepNaN: true, method: "mean"},
+	"sum":  {op: ndarray.Sum, method: "sum"},
+	"min":  {op: ndarray.Min, method: "minimum"},
+	"max":  {op: ndarray.Max, method: "maximum"},
+	"std":  {op: ndarray.Std, method: "standard_deviation"},
+	"std1": {op: ndarray.Std, ddof: 1, method: "standard_deviation"},
+	"var":  {op: ndarray.Var, method: "variance"},
+	"var1": {op: ndarray.Var, ddof: 1, method: "variance"},
+}
 
 // run runs the command line args and returns the exit status. Errors
 // are one line on stderr.
@@ -69,7 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, versionString())
 		return exitOK
 	case cmd == "info":
-		err = info(ctx, rest, stdout, stderr)
+		err = info(rest, stdout)
 	case strings.HasPrefix(cmd, "yseas") && isStat(cmd[5:]):
 		err = seasonal(ctx, cmd, cmd[5:], true, rest, stdout, stderr)
 	case strings.HasPrefix(cmd, "seas") && isStat(cmd[4:]):
@@ -96,15 +117,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitError
 }
 
+// isStat reports whether s is a statistic's name.
 func isStat(s string) bool {
-	for _, st := range stats {
-		if s == st {
-			return true
-		}
-	}
-	return false
+	_, ok := statistics[s]
+	return ok
 }
 
+// versionString is what `tessera version` prints: the release, the
+// commit of a checkout's build, and the Go version.
 func versionString() string {
 	v := "tessera " + version
 	if bi, ok := debug.ReadBuildInfo(); ok {

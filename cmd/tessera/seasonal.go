@@ -43,6 +43,7 @@ type seasonalFlags struct {
 	trace          string
 }
 
+// seasonalUsage is the --help text of cmd.
 func seasonalUsage(cmd, stat string, clim bool) string {
 	what := "the " + stat + " of every season of every year (December joins the next year's DJF),\nstamped and bounded as CDO's seas" + stat + " does"
 	if clim {
@@ -61,6 +62,7 @@ Flags:
 `, cmd, what)
 }
 
+// seasonal runs cmd: seas<stat>, or yseas<stat> if clim.
 func seasonal(ctx context.Context, cmd, stat string, clim bool, args []string, stdout, stderr io.Writer) error {
 	var f seasonalFlags
 	fs := newFlagSet(cmd, seasonalUsage(cmd, stat, clim), stdout)
@@ -86,28 +88,16 @@ func seasonal(ctx context.Context, cmd, stat string, clim bool, args []string, s
 	if err != nil {
 		return err
 	}
-	if f.cpuprofile != "" {
-		pf, err := os.Create(f.cpuprofile)
-		if err != nil {
-			return fmt.Errorf("--cpuprofile: %w", err)
-		}
-		defer pf.Close()
-		if err := pprof.StartCPUProfile(pf); err != nil {
-			return fmt.Errorf("--cpuprofile: %w", err)
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := record("--cpuprofile", f.cpuprofile, pprof.StartCPUProfile, pprof.StopCPUProfile)
+	if err != nil {
+		return err
 	}
-	if f.trace != "" {
-		tf, err := os.Create(f.trace)
-		if err != nil {
-			return fmt.Errorf("--trace: %w", err)
-		}
-		defer tf.Close()
-		if err := trace.Start(tf); err != nil {
-			return fmt.Errorf("--trace: %w", err)
-		}
-		defer trace.Stop()
+	defer stopProfile()
+	stopTrace, err := record("--trace", f.trace, trace.Start, trace.Stop)
+	if err != nil {
+		return err
 	}
+	defer stopTrace()
 	switch {
 	case f.out == "":
 		return usagef("no output file: give -o OUT.nc")
@@ -134,10 +124,8 @@ func seasonal(ctx context.Context, cmd, stat string, clim bool, args []string, s
 	if err != nil {
 		return usagef("--strategy %q: want auto, blockwise, cohorts or map-reduce", f.strategy)
 	}
-	for _, in := range inputs {
-		if in == f.out {
-			return usagef("the output %s is also an input", f.out)
-		}
+	if slices.Contains(inputs, f.out) {
+		return usagef("the output %s is also an input", f.out)
 	}
 	if st, err := os.Stat(f.out); err == nil && st.IsDir() {
 		return fmt.Errorf("output %s is a directory", f.out)
@@ -222,6 +210,27 @@ func seasonal(ctx context.Context, cmd, stat string, clim bool, args []string, s
 	return nil
 }
 
+// record starts a CPU profile or an execution trace (start and stop are
+// pprof's or trace's) written to path, or nothing if path is empty; the
+// returned function stops it and closes the file. Errors name the flag.
+func record(flagName, path string, start func(io.Writer) error, stop func()) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", flagName, err)
+	}
+	if err := start(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", flagName, err)
+	}
+	return func() {
+		stop()
+		f.Close()
+	}, nil
+}
+
 // timeCoord returns the name of the dataset's time coordinate: the
 // dimension coordinate with CF time units (the one named "time" if
 // several).
@@ -260,50 +269,10 @@ type seasonalJob struct {
 	bname string // the input's time bounds variable, if any
 }
 
-// op returns the reduction and options of the job's statistic.
-func (j *seasonalJob) op() (ndarray.Op, labels.ReduceOptions) {
-	o := labels.ReduceOptions{MinCount: j.f.minValid, KeepAttrs: true}
-	switch j.stat {
-	case "avg":
-		o.KeepNaN = true
-		return ndarray.Mean, o
-	case "sum":
-		return ndarray.Sum, o
-	case "min":
-		return ndarray.Min, o
-	case "max":
-		return ndarray.Max, o
-	case "std":
-		return ndarray.Std, o
-	case "std1":
-		o.DDOF = 1
-		return ndarray.Std, o
-	case "var":
-		return ndarray.Var, o
-	case "var1":
-		o.DDOF = 1
-		return ndarray.Var, o
-	}
-	return ndarray.Mean, o
-}
-
-// cellMethod is the CF cell method of the statistic.
-func (j *seasonalJob) cellMethod() string {
-	switch j.stat {
-	case "sum":
-		return "sum"
-	case "min":
-		return "minimum"
-	case "max":
-		return "maximum"
-	case "std", "std1":
-		return "standard_deviation"
-	case "var", "var1":
-		return "variance"
-	}
-	return "mean"
-}
-
+// build picks the variables to compute and to copy, groups them by
+// season, reduces them, orders (and with --drop-incomplete selects) the
+// seasons and assembles the output dataset; per-year seasons of fewer
+// than 3 steps get CDO's warning.
 func (j *seasonalJob) build() (*labels.Dataset, error) {
 	var err error
 	if j.tvar, err = j.ds.Variable(j.time); err != nil {
@@ -389,8 +358,9 @@ func (j *seasonalJob) build() (*labels.Dataset, error) {
 			return nil, err
 		}
 	} else {
-		op, o := j.op()
-		if r, err = g.Reduce(op, o); err != nil {
+		s := statistics[j.stat]
+		o := labels.ReduceOptions{MinCount: j.f.minValid, KeepAttrs: true, KeepNaN: s.keepNaN, DDOF: s.ddof}
+		if r, err = g.Reduce(s.op, o); err != nil {
 			return nil, err
 		}
 	}
@@ -414,8 +384,8 @@ func (j *seasonalJob) build() (*labels.Dataset, error) {
 		}
 		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(stamps[a], stamps[b]) })
 	} else {
-		stamps = j.floats(gr.Labels)
-		bounds = j.floats(gr.Bounds)
+		stamps = loadedFloats(gr.Labels)
+		bounds = loadedFloats(gr.Bounds)
 		for k, m := range members {
 			if n := len(m); n < 3 && !(j.f.dropIncomplete && !j.complete(m)) {
 				fmt.Fprintf(j.stderr, "tessera %s (Warning): Season %3d (%s) has only %d input time step%s!\n",
@@ -442,11 +412,10 @@ func (j *seasonalJob) complete(m []int) bool {
 	return len(months) == 3
 }
 
-// floats returns an in-memory variable's values.
-func (j *seasonalJob) floats(v *labels.Variable) []float64 {
+// loadedFloats returns an in-memory variable's values.
+func loadedFloats(v *labels.Variable) []float64 {
 	mem, _ := v.Loaded()
-	f, _ := mem.Contiguous().Astype(ndarray.Float64)
-	return ndarray.Float64s(f)
+	return ndarray.Float64s(mem)
 }
 
 // stepWeights returns the length of every step in days: from the time
@@ -459,8 +428,7 @@ func (j *seasonalJob) stepWeights() (*labels.Variable, error) {
 		if err != nil {
 			return nil, fmt.Errorf("--weights time: bounds %q: %w", j.bname, err)
 		}
-		f, _ := mem.Contiguous().Astype(ndarray.Float64)
-		b := ndarray.Float64s(f)
+		b := ndarray.Float64s(mem)
 		for i := range w {
 			w[i] = b[2*i+1] - b[2*i]
 			if !(w[i] > 0) {
@@ -488,10 +456,8 @@ func climatologyTimes(cal cftime.Calendar, u cftime.Units, dates []cftime.Date, 
 		a, err1 := u.Encode(first)
 		b, err2 := u.Encode(cal.AddMonths(first, 3))
 		c, err3 := u.Encode(cal.AddMonths(last, 3))
-		for _, e := range []error{err1, err2, err3} {
-			if e != nil {
-				return nil, nil, e
-			}
+		if err := cmp.Or(err1, err2, err3); err != nil {
+			return nil, nil, err
 		}
 		stamps[k] = (a + b) / 2
 		bounds[2*k], bounds[2*k+1] = a, c
@@ -599,7 +565,7 @@ func (j *seasonalJob) cellMethods(attrs labels.Attrs) string {
 			break
 		}
 	}
-	m := j.cellMethod()
+	m := statistics[j.stat].method
 	add := "time: " + m
 	if j.clim {
 		if m == "standard_deviation" || m == "variance" {
@@ -647,6 +613,7 @@ func defaultFill(dt ndarray.DType) float64 {
 // "%5.4d-%2.2d-%2.2d": the year is padded to width 5, " 2000-01-16").
 func dateOnly(d cftime.Date) string { return fmt.Sprintf("%5.4d-%02d-%02d", d.Year, d.Month, d.Day) }
 
+// plural is the "s" of a count other than one.
 func plural(n int) string {
 	if n == 1 {
 		return ""

@@ -39,6 +39,8 @@ func main() {
 	}
 }
 
+// show prints the climatology at path and the summer-minus-winter
+// range of its variable.
 func show(path, variable string) error {
 	ds, err := netcdf.Open(path)
 	if err != nil {
@@ -84,7 +86,7 @@ func show(path, variable string) error {
 	if err != nil {
 		return err
 	}
-	d := ndarray.Float64s(mustF64(vals))
+	d := ndarray.Float64s(vals)
 	dims := diff.Dims()
 	if len(dims) != 2 {
 		return fmt.Errorf("%s: JJA - DJF has dimensions %v, want (lat, lon)", variable, dims)
@@ -143,6 +145,7 @@ func show(path, variable string) error {
 	return nil
 }
 
+// coordValues returns the values of a's coordinate name as float64.
 func coordValues(a *labels.DataArray, name string) ([]float64, error) {
 	c, err := a.Coord(name)
 	if err != nil {
@@ -152,10 +155,5 @@ func coordValues(a *labels.DataArray, name string) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ndarray.Float64s(mustF64(v)), nil
-}
-
-func mustF64(a *ndarray.Array) *ndarray.Array {
-	f, _ := a.Contiguous().Astype(ndarray.Float64)
-	return f
+	return ndarray.Float64s(v), nil
 }

@@ -328,7 +328,7 @@ func single[T any](x []T) any {
 }
 
 // read returns the hyperslab start/count of variable v.
-func (f *file) read(v *varInfo, start, count []int) (*ndarray.Array, int64, error) {
+func (f *file) read(v *varInfo, start, count []int) (*ndarray.Array, error) {
 	if f.hdr != nil {
 		return f.readClassicSlab(v, start, count)
 	}
@@ -359,11 +359,7 @@ func (f *file) withClassicRaw(v *varInfo, start, count []int, use func(raw []byt
 			s64[i], c64[i] = int64(start[i]+origin[i]), int64(sub[i])
 			n *= int64(sub[i])
 		}
-		b := buf
-		if n > int64(len(b)) {
-			b = make([]byte, n) // a single row longer than a piece
-		}
-		b = b[:n]
+		b := buf[:n] // n <= pieceBytes: see eachPiece
 		if err := cdf.ReadRaw(fh, f.hdr, v.cdf, s64, c64, b); err != nil {
 			return err
 		}
@@ -380,9 +376,10 @@ func (f *file) withClassicRaw(v *varInfo, start, count []int, use func(raw []byt
 const pieceBytes = 1 << 20
 
 // eachPiece splits a box of the given shape into boxes of at most max
-// bytes (elements of size bytes), cut along the outermost axis whose
-// inner part fits, and calls fn with each piece's origin and shape, in
-// row-major order. A piece is at least one innermost row.
+// bytes (elements of size bytes, size <= max), cut along the outermost
+// axis whose inner part fits, and calls fn with each piece's origin and
+// shape, in row-major order. An innermost row longer than max is itself
+// cut into pieces.
 func eachPiece(shape []int, size, max int64, fn func(origin, sub []int) error) error {
 	nd := len(shape)
 	for _, n := range shape {
@@ -445,8 +442,9 @@ func getBuf(n int64) []byte {
 
 func putBuf(b []byte) { bufPool.Put(&b) }
 
-// readClassicRaw returns the stored bytes of a hyperslab in a new slice.
-func (f *file) readClassicRaw(v *varInfo, start, count []int) ([]byte, error) {
+// readClassicSlab reads the hyperslab start/count of variable v of a
+// classic file into a new array.
+func (f *file) readClassicSlab(v *varInfo, start, count []int) (*ndarray.Array, error) {
 	n := int64(v.dtype.Size())
 	for _, c := range count {
 		n *= int64(c)
@@ -456,22 +454,18 @@ func (f *file) readClassicRaw(v *varInfo, start, count []int) ([]byte, error) {
 		return nil, err
 	}
 	defer fh.Close()
-	s64, c64 := make([]int64, len(start)), make([]int64, len(count))
-	for i := range start {
-		s64[i], c64[i] = int64(start[i]), int64(count[i])
-	}
 	buf := make([]byte, n)
-	if err := cdf.ReadRaw(fh, f.hdr, v.cdf, s64, c64, buf); err != nil {
+	if err := cdf.ReadRaw(fh, f.hdr, v.cdf, int64s(start), int64s(count), buf); err != nil {
 		return nil, err
 	}
-	return buf, nil
+	return ndarray.FromBytes(v.dtype, binary.BigEndian, buf, count...)
 }
 
-func (f *file) readClassicSlab(v *varInfo, start, count []int) (*ndarray.Array, int64, error) {
-	buf, err := f.readClassicRaw(v, start, count)
-	if err != nil {
-		return nil, 0, err
+// int64s converts a start or count to the cdf package's form.
+func int64s(x []int) []int64 {
+	out := make([]int64, len(x))
+	for i, e := range x {
+		out[i] = int64(e)
 	}
-	a, err := ndarray.FromBytes(v.dtype, binary.BigEndian, buf, count...)
-	return a, int64(len(buf)), err
+	return out
 }

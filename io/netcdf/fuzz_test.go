@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -174,13 +175,13 @@ func FuzzOpen(f *testing.F) {
 				continue
 			}
 			a, err := v.Values(ctx, chunk.Options{})
-			if err == nil && !equalShape(a.Shape(), v.Shape()) {
+			if err == nil && !slices.Equal(a.Shape(), v.Shape()) {
 				t.Fatalf("%s: computed %v, shape %v", name, a.Shape(), v.Shape())
 			}
 			if errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("%s: compute hangs", name)
 			}
-			if slicesContain(ds.DataVars(), name) && v.DType() != ndarray.Bool {
+			if slices.Contains(ds.DataVars(), name) && v.DType() != ndarray.Bool {
 				da, err := ds.Array(name)
 				if err != nil {
 					t.Fatal(err)
@@ -206,25 +207,4 @@ func scratchDir(f *testing.F) string {
 		}
 	}
 	return f.TempDir()
-}
-
-func equalShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func slicesContain(s []string, x string) bool {
-	for _, e := range s {
-		if e == x {
-			return true
-		}
-	}
-	return false
 }

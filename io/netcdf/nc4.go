@@ -203,88 +203,59 @@ func readAttrs(count func() (int, error), at func(int) (nc.Attr, error)) (labels
 	return out, nil
 }
 
+// readAttr reads the n values of an attribute of type t: a string for
+// text (trailing NULs dropped), else a slice of the type's Go
+// counterpart; nil for the types that are skipped.
 func readAttr(a nc.Attr, t nc.Type, n int) (any, error) {
-	if n == 0 {
-		// A value of length 0: "" or an empty slice of the type.
-		switch t {
-		case nc.CHAR:
-			return "", nil
-		case nc.BYTE:
-			return []int8{}, nil
-		case nc.SHORT:
-			return []int16{}, nil
-		case nc.INT:
-			return []int32{}, nil
-		case nc.FLOAT:
-			return []float32{}, nil
-		case nc.DOUBLE:
-			return []float64{}, nil
-		case nc.UBYTE:
-			return []uint8{}, nil
-		case nc.USHORT:
-			return []uint16{}, nil
-		case nc.UINT:
-			return []uint32{}, nil
-		case nc.INT64:
-			return []int64{}, nil
-		case nc.UINT64:
-			return []uint64{}, nil
-		}
-		return nil, nil
-	}
 	switch t {
 	case nc.CHAR:
-		b := make([]byte, n)
-		err := a.ReadBytes(b)
+		b, err := attrValues(n, a.ReadBytes)
 		return strings.TrimRight(string(b), "\x00"), err
 	case nc.BYTE:
-		v := make([]int8, n)
-		return v, a.ReadInt8s(v)
+		return attrValues(n, a.ReadInt8s)
 	case nc.SHORT:
-		v := make([]int16, n)
-		return v, a.ReadInt16s(v)
+		return attrValues(n, a.ReadInt16s)
 	case nc.INT:
-		v := make([]int32, n)
-		return v, a.ReadInt32s(v)
+		return attrValues(n, a.ReadInt32s)
 	case nc.FLOAT:
-		v := make([]float32, n)
-		return v, a.ReadFloat32s(v)
+		return attrValues(n, a.ReadFloat32s)
 	case nc.DOUBLE:
-		v := make([]float64, n)
-		return v, a.ReadFloat64s(v)
+		return attrValues(n, a.ReadFloat64s)
 	case nc.UBYTE:
-		v := make([]uint8, n)
-		return v, a.ReadUint8s(v)
+		return attrValues(n, a.ReadUint8s)
 	case nc.USHORT:
-		v := make([]uint16, n)
-		return v, a.ReadUint16s(v)
+		return attrValues(n, a.ReadUint16s)
 	case nc.UINT:
-		v := make([]uint32, n)
-		return v, a.ReadUint32s(v)
+		return attrValues(n, a.ReadUint32s)
 	case nc.INT64:
-		v := make([]int64, n)
-		return v, a.ReadInt64s(v)
+		return attrValues(n, a.ReadInt64s)
 	case nc.UINT64:
-		v := make([]uint64, n)
-		return v, a.ReadUint64s(v)
+		return attrValues(n, a.ReadUint64s)
 	}
 	return nil, nil // string attributes and user types are skipped
 }
 
+// attrValues reads n values with read. A value of length 0 is an empty
+// slice, not read: go-netcdf cannot read one.
+func attrValues[T any](n int, read func([]T) error) ([]T, error) {
+	v := make([]T, n)
+	if n == 0 {
+		return v, nil
+	}
+	return v, read(v)
+}
+
 // readNetCDF4Slab reads a hyperslab through libnetcdf, under mu. The C
 // library decompresses and converts to the machine's byte order.
-func (f *file) readNetCDF4Slab(v *varInfo, start, count []int) (*ndarray.Array, int64, error) {
+func (f *file) readNetCDF4Slab(v *varInfo, start, count []int) (*ndarray.Array, error) {
 	a, err := ndarray.New(v.dtype, count...)
-	if err != nil {
-		return nil, 0, err
-	}
-	if a.Size() == 0 {
-		return a, 0, nil
+	if err != nil || a.Size() == 0 {
+		return a, err
 	}
 	if err := readNetCDF4Into(f.path, v.name, start, count, a.Storage()); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	return a, int64(a.Nbytes()), nil
+	return a, nil
 }
 
 // readNetCDF4Into reads the hyperslab start/count of variable name of
@@ -306,37 +277,36 @@ func readNetCDF4Into(path, name string, start, count []int, d any) error {
 	for i := range start {
 		s[i], c[i] = uint64(start[i]), uint64(count[i])
 	}
-	scalar := len(start) == 0
 	switch d := d.(type) {
 	case []int8:
-		err = pick(scalar, func() error { return nv.ReadInt8s(d) }, func() error { return nv.ReadInt8Slice(d, s, c) })
+		return readVar(d, s, c, nv.ReadInt8s, nv.ReadInt8Slice)
 	case []int16:
-		err = pick(scalar, func() error { return nv.ReadInt16s(d) }, func() error { return nv.ReadInt16Slice(d, s, c) })
+		return readVar(d, s, c, nv.ReadInt16s, nv.ReadInt16Slice)
 	case []int32:
-		err = pick(scalar, func() error { return nv.ReadInt32s(d) }, func() error { return nv.ReadInt32Slice(d, s, c) })
+		return readVar(d, s, c, nv.ReadInt32s, nv.ReadInt32Slice)
 	case []int64:
-		err = pick(scalar, func() error { return nv.ReadInt64s(d) }, func() error { return nv.ReadInt64Slice(d, s, c) })
+		return readVar(d, s, c, nv.ReadInt64s, nv.ReadInt64Slice)
 	case []uint8:
-		err = pick(scalar, func() error { return nv.ReadUint8s(d) }, func() error { return nv.ReadUint8Slice(d, s, c) })
+		return readVar(d, s, c, nv.ReadUint8s, nv.ReadUint8Slice)
 	case []uint16:
-		err = pick(scalar, func() error { return nv.ReadUint16s(d) }, func() error { return nv.ReadUint16Slice(d, s, c) })
+		return readVar(d, s, c, nv.ReadUint16s, nv.ReadUint16Slice)
 	case []uint32:
-		err = pick(scalar, func() error { return nv.ReadUint32s(d) }, func() error { return nv.ReadUint32Slice(d, s, c) })
+		return readVar(d, s, c, nv.ReadUint32s, nv.ReadUint32Slice)
 	case []uint64:
-		err = pick(scalar, func() error { return nv.ReadUint64s(d) }, func() error { return nv.ReadUint64Slice(d, s, c) })
+		return readVar(d, s, c, nv.ReadUint64s, nv.ReadUint64Slice)
 	case []float32:
-		err = pick(scalar, func() error { return nv.ReadFloat32s(d) }, func() error { return nv.ReadFloat32Slice(d, s, c) })
+		return readVar(d, s, c, nv.ReadFloat32s, nv.ReadFloat32Slice)
 	case []float64:
-		err = pick(scalar, func() error { return nv.ReadFloat64s(d) }, func() error { return nv.ReadFloat64Slice(d, s, c) })
-	default:
-		return fmt.Errorf("cannot read into %T", d)
+		return readVar(d, s, c, nv.ReadFloat64s, nv.ReadFloat64Slice)
 	}
-	return err
+	return fmt.Errorf("cannot read into %T", d)
 }
 
-func pick(scalar bool, whole, slab func() error) error {
-	if scalar {
-		return whole()
+// readVar reads a scalar variable (no start) whole with whole, and the
+// hyperslab start/count of any other with slab, into d.
+func readVar[T any](d []T, start, count []uint64, whole func([]T) error, slab func(d []T, start, count []uint64) error) error {
+	if len(start) == 0 {
+		return whole(d)
 	}
-	return slab()
+	return slab(d, start, count)
 }

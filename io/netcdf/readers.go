@@ -140,21 +140,18 @@ func readerPool() *pool {
 // readNetCDF4Data reads a data hyperslab of a netCDF-4 file: through a
 // reader process when the pool is on, else in this process. Waiting for
 // a reader ends with ctx; a read in flight is completed.
-func (f *file) readNetCDF4Data(ctx context.Context, v *varInfo, start, count []int) (*ndarray.Array, int64, error) {
+func (f *file) readNetCDF4Data(ctx context.Context, v *varInfo, start, count []int) (*ndarray.Array, error) {
 	p := readerPool()
 	if p == nil {
 		return f.readNetCDF4Slab(v, start, count)
 	}
 	a, err := ndarray.New(v.dtype, count...)
-	if err != nil {
-		return nil, 0, err
-	}
-	if a.Size() == 0 {
-		return a, 0, nil
+	if err != nil || a.Size() == 0 {
+		return a, err
 	}
 	r, err := p.acquire(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	if r == nil {
 		// The pool is closed, or no reader could be started.
@@ -166,22 +163,21 @@ func (f *file) readNetCDF4Data(ctx context.Context, v *varInfo, start, count []i
 	path, err := filepath.Abs(f.path)
 	if err != nil {
 		p.put(r)
-		return nil, 0, err
+		return nil, err
 	}
-	dst := storageBytes(a.Storage())
-	remote, broken := r.read(path, v.name, v.dtype, start, count, dst)
+	remote, broken := r.read(path, v.name, v.dtype, start, count, storageBytes(a.Storage()))
 	if broken != nil {
 		pid := r.cmd.Process.Pid
 		if status := p.drop(r); status != nil {
-			return nil, 0, fmt.Errorf("netCDF-4 reader process %d died (%v)", pid, status)
+			return nil, fmt.Errorf("netCDF-4 reader process %d died (%v)", pid, status)
 		}
-		return nil, 0, fmt.Errorf("netCDF-4 reader process %d: %v", pid, broken)
+		return nil, fmt.Errorf("netCDF-4 reader process %d: %v", pid, broken)
 	}
 	p.put(r)
 	if remote != nil {
-		return nil, 0, remote
+		return nil, remote
 	}
-	return a, int64(len(dst)), nil
+	return a, nil
 }
 
 // pool holds up to size reader processes, started as reads need them.
@@ -265,7 +261,8 @@ func (p *pool) put(r *reader) {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
-		p.forget(r, r.stop())
+		r.stop()
+		p.forget(r)
 		return
 	}
 	p.idle = append(p.idle, r)
@@ -291,19 +288,20 @@ func (p *pool) expire(r *reader) {
 	}
 	p.idle = slices.Delete(p.idle, i, i+1)
 	p.mu.Unlock()
-	p.forget(r, r.stop())
+	r.stop()
+	p.forget(r)
 }
 
 // drop kills a reader that failed, reaps it and returns its exit status
 // (nil if it exited with status 0).
 func (p *pool) drop(r *reader) error {
 	status := r.kill()
-	p.forget(r, status)
+	p.forget(r)
 	return status
 }
 
 // forget removes a stopped reader, which the next read replaces.
-func (p *pool) forget(r *reader, _ error) {
+func (p *pool) forget(r *reader) {
 	p.mu.Lock()
 	delete(p.live, r)
 	p.broadcast()
@@ -326,7 +324,8 @@ func (p *pool) close() {
 	p.mu.Unlock()
 	for _, r := range idle {
 		r.expire.Stop()
-		p.forget(r, r.stop())
+		r.stop()
+		p.forget(r)
 	}
 	p.children.Wait()
 	if p.spawnc != nil {
@@ -496,22 +495,22 @@ func eof(err error) error {
 	return err
 }
 
-// stop ends an idle reader: the end of its requests makes it exit; one
-// that has not exited after a while is killed. It returns the exit
-// status.
-func (r *reader) stop() error {
+// stop ends an idle reader and waits for it: the end of its requests
+// makes it exit; one that has not exited after a while is killed.
+func (r *reader) stop() {
 	r.req.Close()
-	done := make(chan error, 1)
-	go func() { done <- r.cmd.Wait() }()
-	var err error
+	done := make(chan struct{})
+	go func() {
+		r.cmd.Wait()
+		close(done)
+	}()
 	select {
-	case err = <-done:
+	case <-done:
 	case <-time.After(5 * time.Second):
 		r.cmd.Process.Kill()
-		err = <-done
+		<-done
 	}
 	r.rep.Close()
-	return err
 }
 
 // kill ends a reader at once and returns its exit status: its own, if it
@@ -557,7 +556,7 @@ func serveReader(in, out *os.File) int {
 			if need := (n + 7) / 8; int64(cap(buf)) < need {
 				buf = make([]uint64, need)
 			}
-			data = unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(buf))), n)
+			data = asBytes(buf)[:n]
 			if n > 0 {
 				err = readNetCDF4Into(path, name, start, count, typedView(dt, data))
 			}

@@ -114,10 +114,6 @@ func defChunking(ds nc.Dataset, name string, chunks []int) error {
 	return ncErr(C.nc_def_var_chunking(ncid(ds), id, C.NC_CHUNKED, p))
 }
 
-// createMode is the nc_create mode of the CDF-5 format, which go-netcdf
-// does not name.
-const modeCDF5 = nc.FileMode(C.NC_64BIT_DATA)
-
 // putVara writes the hyperslab start/count of variable name from the
 // values at p, which have the variable's own type (nc_put_vara; the
 // unlimited dimension grows as needed, which go-netcdf's checked writes
@@ -127,17 +123,26 @@ func putVara(ds nc.Dataset, name string, start, count []uint64, p unsafe.Pointer
 	if err != nil {
 		return err
 	}
-	s := make([]C.size_t, len(start)+1)
-	c := make([]C.size_t, len(count)+1)
-	for i := range start {
-		s[i], c[i] = C.size_t(start[i]), C.size_t(count[i])
-	}
-	return ncErr(C.nc_put_vara(ncid(ds), id, &s[0], &c[0], p))
+	s, c := cIndex(start, count)
+	return ncErr(C.nc_put_vara(ncid(ds), id, s, c, p))
 }
 
-// putEmptyAttr writes an attribute of type t and no value (text ""), of
-// variable varName ("" for the file's), which go-netcdf cannot.
-func putEmptyAttr(ds nc.Dataset, varName, name string, t nc.Type) error {
+// cIndex returns the start and count of a hyperslab as C arrays for the
+// nc_put_vara calls: one element longer than the rank, so that a
+// scalar's are valid pointers too.
+func cIndex(start, count []uint64) (s, c *C.size_t) {
+	ss := make([]C.size_t, len(start)+1)
+	cc := make([]C.size_t, len(count)+1)
+	for i := range start {
+		ss[i], cc[i] = C.size_t(start[i]), C.size_t(count[i])
+	}
+	return &ss[0], &cc[0]
+}
+
+// putAtt writes the n values at p, of type t in their Go form, as the
+// attribute name of variable varName ("" for the file's): nc_put_att,
+// which, unlike go-netcdf's writes, takes a value of length 0 too.
+func putAtt(ds nc.Dataset, varName, name string, t nc.Type, n int, p unsafe.Pointer) error {
 	id := C.int(C.NC_GLOBAL)
 	if varName != "" {
 		var err error
@@ -148,7 +153,10 @@ func putEmptyAttr(ds nc.Dataset, varName, name string, t nc.Type) error {
 	cname := C.CString(name)
 	defer C.free(unsafe.Pointer(cname))
 	var zero [8]byte
-	return ncErr(C.nc_put_att(ncid(ds), id, cname, C.nc_type(t), 0, unsafe.Pointer(&zero[0])))
+	if n == 0 {
+		p = unsafe.Pointer(&zero[0])
+	}
+	return ncErr(C.nc_put_att(ncid(ds), id, cname, C.nc_type(t), C.size_t(n), p))
 }
 
 // putStrings writes the labels strs as the hyperslab start/count of the
@@ -175,12 +183,8 @@ func putStrings(ds nc.Dataset, name string, start, count []uint64, strs []string
 			C.free(unsafe.Pointer(p))
 		}
 	}()
-	s := make([]C.size_t, len(start)+1)
-	c := make([]C.size_t, len(count)+1)
-	for i := range start {
-		s[i], c[i] = C.size_t(start[i]), C.size_t(count[i])
-	}
-	return ncErr(C.nc_put_vara_string(ncid(ds), id, &s[0], &c[0], ptrs))
+	s, c := cIndex(start, count)
+	return ncErr(C.nc_put_vara_string(ncid(ds), id, s, c, ptrs))
 }
 
 // getStrings reads the n values of the 1-D NC_STRING variable name (a

@@ -242,7 +242,6 @@ func write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptio
 		NetCDF4: nc.CLOBBER | nc.NETCDF4, NetCDF4Classic: nc.CLOBBER | nc.NETCDF4 | nc.CLASSIC_MODEL,
 		Classic: nc.CLOBBER, Offset64: nc.CLOBBER | nc.OFFSET_64BIT,
 	}[opts.Format]
-	nc4 := opts.Format == NetCDF4 || opts.Format == NetCDF4Classic
 
 	unlock := lockC()
 	f, err := nc.CreateFile(path, mode)
@@ -268,7 +267,7 @@ func write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptio
 		return f.Close()
 	}
 	defer closeFile()
-	err = define(f, ds, vars, opts, nc4)
+	err = define(f, ds, vars, opts)
 	unlock()
 	if err != nil {
 		return err
@@ -287,8 +286,11 @@ func write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptio
 
 // define declares dimensions, variables and attributes; the caller holds
 // mu.
-func define(f nc.Dataset, ds *labels.Dataset, vars []named, opts WriteOptions, nc4 bool) error {
+func define(f nc.Dataset, ds *labels.Dataset, vars []named, opts WriteOptions) error {
+	// The lengths of the dimensions, the char arrays' last ones added
+	// as they are defined.
 	sizes := ds.Sizes()
+	nc4 := opts.Format == NetCDF4 || opts.Format == NetCDF4Classic
 	classic := opts.Format != NetCDF4
 	dims := map[string]nc.Dim{}
 	for _, d := range ds.Dims() {
@@ -301,11 +303,6 @@ func define(f nc.Dataset, ds *labels.Dataset, vars []named, opts WriteOptions, n
 			return fmt.Errorf("dimension %q: %w", d, err)
 		}
 		dims[d] = nd
-	}
-	// The lengths of the dimensions, for the char arrays' last ones.
-	lens := map[string]int{}
-	for _, d := range ds.Dims() {
-		lens[d] = sizes[d]
 	}
 	for i := range vars {
 		nv := &vars[i]
@@ -326,12 +323,12 @@ func define(f nc.Dataset, ds *labels.Dataset, vars []named, opts WriteOptions, n
 			t = nc.CHAR
 			attrs = textAttrs(attrs).Set("_Encoding", "utf-8")
 			var sd nc.Dim
-			if sd, nv.strlen, err = strlenDim(f, dims, lens, nv, opts.Unlimited); err != nil {
+			if sd, nv.strlen, err = strlenDim(f, dims, sizes, nv, opts.Unlimited); err != nil {
 				return fmt.Errorf("variable %q: %w", nv.name, err)
 			}
 			vd = append(vd, sd)
 		default:
-			if t, err = ncType(nv.v.DType(), nc4 && opts.Format == NetCDF4); err != nil {
+			if t, err = ncType(nv.v.DType(), !classic); err != nil {
 				return fmt.Errorf("variable %q: %w", nv.name, err)
 			}
 		}
@@ -362,13 +359,13 @@ func define(f nc.Dataset, ds *labels.Dataset, vars []named, opts WriteOptions, n
 			}
 		}
 		for _, a := range attrs {
-			if err := putAttr(v.Attr(a.Name), f, nv.name, a.Name, a.Value, classic); err != nil {
+			if err := putAttr(f, nv.name, a.Name, a.Value, classic); err != nil {
 				return fmt.Errorf("variable %q: attribute %q: %w", nv.name, a.Name, err)
 			}
 		}
 	}
 	for _, a := range history(ds.Attrs(), opts, time.Now()) {
-		if err := putAttr(f.Attr(a.Name), f, "", a.Name, a.Value, classic); err != nil {
+		if err := putAttr(f, "", a.Name, a.Value, classic); err != nil {
 			return fmt.Errorf("global attribute %q: %w", a.Name, err)
 		}
 	}
@@ -435,12 +432,13 @@ func ncType(dt ndarray.DType, extended bool) (nc.Type, error) {
 	return t, nil
 }
 
-// putAttr writes an attribute value of any type labels.Attrs holds, a
-// (named name) of variable varName ("" for the file's). In the classic
-// data model (classic is set) integers of types it lacks are stored as
-// the signed type of their size, or int32 for 64-bit ones and Go ints,
-// when every value fits, as xarray does; else the attribute is refused.
-func putAttr(a nc.Attr, ds nc.Dataset, varName, name string, v any, classic bool) error {
+// putAttr writes an attribute value of any type labels.Attrs holds, as
+// the attribute name of variable varName ("" for the file's). In the
+// classic data model (classic is set) integers of types it lacks are
+// stored as the signed type of their size, or int32 for 64-bit ones and
+// Go ints, when every value fits, as xarray does; else the attribute is
+// refused.
+func putAttr(ds nc.Dataset, varName, name string, v any, classic bool) error {
 	if i, ok := v.(int); ok {
 		v = int64(i)
 	}
@@ -450,68 +448,22 @@ func putAttr(a nc.Attr, ds nc.Dataset, varName, name string, v any, classic bool
 			return err
 		}
 	}
-	if empty(v) {
-		// go-netcdf cannot write a value of length 0.
-		t, err := attrType(v)
-		if err != nil {
-			return err
-		}
-		return putEmptyAttr(ds, varName, name, t)
+	t, err := attrType(v)
+	if err != nil {
+		return err
 	}
-	switch x := v.(type) {
-	case string:
-		return a.WriteBytes([]byte(x))
-	case int8:
-		return a.WriteInt8s([]int8{x})
-	case int16:
-		return a.WriteInt16s([]int16{x})
-	case int32:
-		return a.WriteInt32s([]int32{x})
-	case int64:
-		return a.WriteInt64s([]int64{x})
-	case uint8:
-		return a.WriteUint8s([]uint8{x})
-	case uint16:
-		return a.WriteUint16s([]uint16{x})
-	case uint32:
-		return a.WriteUint32s([]uint32{x})
-	case uint64:
-		return a.WriteUint64s([]uint64{x})
-	case float32:
-		return a.WriteFloat32s([]float32{x})
-	case float64:
-		return a.WriteFloat64s([]float64{x})
-	case []int8:
-		return a.WriteInt8s(x)
-	case []int16:
-		return a.WriteInt16s(x)
-	case []int32:
-		return a.WriteInt32s(x)
-	case []int64:
-		return a.WriteInt64s(x)
-	case []uint8:
-		return a.WriteUint8s(x)
-	case []uint16:
-		return a.WriteUint16s(x)
-	case []uint32:
-		return a.WriteUint32s(x)
-	case []uint64:
-		return a.WriteUint64s(x)
-	case []float32:
-		return a.WriteFloat32s(x)
-	case []float64:
-		return a.WriteFloat64s(x)
-	}
-	return fmt.Errorf("value %v of type %T cannot be written", v, v)
-}
-
-// empty reports a text or numeric attribute value of length 0.
-func empty(v any) bool {
+	// The values as a slice of their Go type: text as its bytes, a
+	// single value as a slice of one.
 	if s, ok := v.(string); ok {
-		return s == ""
+		v = []byte(s)
 	}
 	r := reflect.ValueOf(v)
-	return r.Kind() == reflect.Slice && r.Len() == 0
+	if r.Kind() != reflect.Slice {
+		one := reflect.MakeSlice(reflect.SliceOf(r.Type()), 1, 1)
+		one.Index(0).Set(r)
+		r = one
+	}
+	return putAtt(ds, varName, name, t, r.Len(), r.UnsafePointer())
 }
 
 // attrType returns the netCDF type of an attribute value.

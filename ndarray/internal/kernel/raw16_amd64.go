@@ -47,14 +47,15 @@ func shuffleMask(big bool) *[32]byte {
 // n8, or 0 if it cannot (no AVX2). With miss nil, fill values are not
 // counted, and uncounted reports whether there were any. The caller has
 // checked every bound, k <= 65535 (sums of that many int16 fit 32 bits)
-// and that miss, if not nil, is long enough.
-func addRows16(acc, miss []int64, ai int, raw []byte, xi, xr, k, n int, big bool, fill int32) (done int, uncounted bool) {
+// and that miss, if not nil, is long enough. amd64 is little-endian, so
+// swap means the values are stored big-endian.
+func addRows16(acc, miss []int64, ai int, raw []byte, xi, xr, k, n int, swap bool, fill int32) (done int, uncounted bool) {
 	n8 := n &^ 7
 	if !haveAVX2 || n8 == 0 {
 		return 0, false
 	}
 	mask := shuffleNative
-	if big {
+	if swap {
 		mask = shuffleBig
 	}
 	var mp *int64

@@ -2,6 +2,31 @@
 
 #include "textflag.h"
 
+// ROW8 folds one row's 8 values at off(R10) into the sums S and the fill
+// counts N (V and C are scratch): load, byte-swap into the high halves
+// of the 32-bit lanes (mask Y15), shift down with sign, compare with the
+// fill (Y14), zero the fills in the sum and count them (a lane equal to
+// the fill is -1, subtracted).
+#define ROW8(off, V, C, S, N) \
+	VBROADCASTI128 off(R10), V; \
+	VPSHUFB        Y15, V, V;   \
+	VPSRAD         $16, V, V;   \
+	VPCMPEQD       Y14, V, C;   \
+	VPANDN         V, C, V;     \
+	VPADDD         V, S, S;     \
+	VPSUBD         C, N, N
+
+// ADD8 widens the eight 32-bit lanes of V (X its low half) to int64 and
+// adds them into the eight int64s at off(P), through Y4 and Y5.
+#define ADD8(V, X, P, off) \
+	VPMOVSXDQ    X, Y4;          \
+	VEXTRACTI128 $1, V, X5;      \
+	VPMOVSXDQ    X5, Y5;         \
+	VPADDQ       off(P), Y4, Y4; \
+	VPADDQ       off+32(P), Y5, Y5; \
+	VMOVDQU      Y4, off(P);     \
+	VMOVDQU      Y5, off+32(P)
+
 // func addRows16AVX2(acc, miss *int64, raw *byte, stride, k, n int, mask *[32]byte, fill int32) (uncounted int)
 //
 // For each block of 8 positions: the k rows' 16-bit values (k >= 1, rows
@@ -44,38 +69,14 @@ pair:
 	MOVQ R9, R11
 
 pairrow:
-	VBROADCASTI128 (R10), Y2
-	VBROADCASTI128 16(R10), Y8
-	VPSHUFB Y15, Y2, Y2
-	VPSHUFB Y15, Y8, Y8
-	VPSRAD $16, Y2, Y2
-	VPSRAD $16, Y8, Y8
-	VPCMPEQD Y14, Y2, Y3
-	VPCMPEQD Y14, Y8, Y9
-	VPANDN Y2, Y3, Y2
-	VPANDN Y8, Y9, Y8
-	VPADDD Y2, Y0, Y0
-	VPADDD Y8, Y6, Y6
-	VPSUBD Y3, Y1, Y1
-	VPSUBD Y9, Y7, Y7
+	ROW8(0, Y2, Y3, Y0, Y1)
+	ROW8(16, Y8, Y9, Y6, Y7)
 	ADDQ R8, R10
 	DECQ R11
 	JNZ  pairrow
 
-	VPMOVSXDQ X0, Y4
-	VEXTRACTI128 $1, Y0, X5
-	VPMOVSXDQ X5, Y5
-	VPMOVSXDQ X6, Y10
-	VEXTRACTI128 $1, Y6, X11
-	VPMOVSXDQ X11, Y11
-	VPADDQ (DI), Y4, Y4
-	VPADDQ 32(DI), Y5, Y5
-	VPADDQ 64(DI), Y10, Y10
-	VPADDQ 96(DI), Y11, Y11
-	VMOVDQU Y4, (DI)
-	VMOVDQU Y5, 32(DI)
-	VMOVDQU Y10, 64(DI)
-	VMOVDQU Y11, 96(DI)
+	ADD8(Y0, X0, DI, 0)
+	ADD8(Y6, X6, DI, 64)
 	VPOR Y1, Y7, Y12
 	VPTEST Y12, Y12
 	JZ   pairnext
@@ -85,20 +86,8 @@ pairrow:
 	JMP  pairnext
 
 paircount:
-	VPMOVSXDQ X1, Y4
-	VEXTRACTI128 $1, Y1, X5
-	VPMOVSXDQ X5, Y5
-	VPMOVSXDQ X7, Y10
-	VEXTRACTI128 $1, Y7, X11
-	VPMOVSXDQ X11, Y11
-	VPADDQ (SI), Y4, Y4
-	VPADDQ 32(SI), Y5, Y5
-	VPADDQ 64(SI), Y10, Y10
-	VPADDQ 96(SI), Y11, Y11
-	VMOVDQU Y4, (SI)
-	VMOVDQU Y5, 32(SI)
-	VMOVDQU Y10, 64(SI)
-	VMOVDQU Y11, 96(SI)
+	ADD8(Y1, X1, SI, 0)
+	ADD8(Y7, X7, SI, 64)
 
 pairnext:
 	ADDQ $128, DI
@@ -116,24 +105,12 @@ single:
 	MOVQ R9, R11
 
 singlerow:
-	VBROADCASTI128 (R10), Y2
-	VPSHUFB Y15, Y2, Y2
-	VPSRAD $16, Y2, Y2
-	VPCMPEQD Y14, Y2, Y3
-	VPANDN Y2, Y3, Y2
-	VPADDD Y2, Y0, Y0
-	VPSUBD Y3, Y1, Y1
+	ROW8(0, Y2, Y3, Y0, Y1)
 	ADDQ R8, R10
 	DECQ R11
 	JNZ  singlerow
 
-	VPMOVSXDQ X0, Y4
-	VEXTRACTI128 $1, Y0, X5
-	VPMOVSXDQ X5, Y5
-	VPADDQ (DI), Y4, Y4
-	VPADDQ 32(DI), Y5, Y5
-	VMOVDQU Y4, (DI)
-	VMOVDQU Y5, 32(DI)
+	ADD8(Y0, X0, DI, 0)
 	VPTEST Y1, Y1
 	JZ   done
 	TESTQ R13, R13
@@ -142,13 +119,7 @@ singlerow:
 	JMP  done
 
 singlecount:
-	VPMOVSXDQ X1, Y4
-	VEXTRACTI128 $1, Y1, X5
-	VPMOVSXDQ X5, Y5
-	VPADDQ (SI), Y4, Y4
-	VPADDQ 32(SI), Y5, Y5
-	VMOVDQU Y4, (SI)
-	VMOVDQU Y5, 32(SI)
+	ADD8(Y1, X1, SI, 0)
 
 done:
 	MOVQ R12, uncounted+64(FP)

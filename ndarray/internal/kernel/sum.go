@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"encoding/binary"
 	"math"
 	"math/bits"
 	"slices"
@@ -502,7 +501,7 @@ func AddRowsToRaw16(acc, miss []int64, ai int, raw []byte, xi, xr, k, n int, swa
 		// At most 65535 rows per call: their sum fits the 32-bit lanes.
 		const most = 1<<16 - 1
 		for j := 0; j < k; j += most {
-			d, u := addRows16(acc, miss, ai, raw, xi+j*xr, xr, min(most, k-j), n, swap != bigEndianHost, fill)
+			d, u := addRows16(acc, miss, ai, raw, xi+j*xr, xr, min(most, k-j), n, swap, fill)
 			done, uncounted = d, uncounted || u
 		}
 		if done == n {
@@ -546,10 +545,6 @@ func CountRowsRaw16(miss []int64, ai int, raw []byte, xi, xr, k, n int, swap boo
 		}
 	}
 }
-
-// bigEndianHost: the swap argument of the raw kernels means big-endian
-// storage on a little-endian machine and the reverse on a big-endian one.
-var bigEndianHost = binary.NativeEndian.Uint16([]byte{0, 1}) == 1
 
 // addRowsToRaw16 is AddRowsToRaw16's scalar form for k <= 4 rows.
 func addRowsToRaw16(acc, miss []int64, ai int, raw []byte, xi, xr, k, n int, swap bool, m Missing[int16]) {

@@ -99,14 +99,14 @@ func ReadRaw(r io.ReaderAt, h *Header, v int, start, count []int64, dst []byte) 
 	if vr.Begin < 0 || h.RecSize < 0 {
 		return fmt.Errorf("cdf: variable %q: negative offset or record size: %w", vr.Name, ErrFormat)
 	}
-	first, last := vr.Begin, int64(0)
+	first := vr.Begin
 	for i := 0; i < rank && ok; i++ {
 		var d int64
 		if d, ok = mulOK(start[i], stride[i]); ok {
 			first, ok = addOK(first, d)
 		}
 	}
-	last = first
+	last := first
 	for i := 0; i < k && ok; i++ {
 		var d int64
 		if d, ok = mulOK(count[i]-1, stride[i]); ok {
