@@ -18,6 +18,7 @@ import (
 // arrays) at the bottom, the command, benchmarks, examples and notebooks
 // at the top.
 var layers = map[string]int{
+	"internal":  -1, // internal/mem: buffers for every layer; imports none
 	"ndarray":   0,
 	"graph":     0,
 	"scheduler": 1,
@@ -135,6 +136,7 @@ func TestComponent(t *testing.T) {
 		module + "/cmd/tessera":               "cmd",
 		module + "/bench/gen":                 "bench",
 		module + "/scheduler/internal/worker": "scheduler",
+		module + "/internal/mem":              "internal",
 	} {
 		if got := component(path); got != want {
 			t.Errorf("component(%q) = %q, want %q", path, got, want)

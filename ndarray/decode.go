@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"unsafe"
 )
@@ -445,7 +446,7 @@ func (c *Codec) Encode(x *Array, clip bool) (*Array, error) {
 	if isInt && hi+1 == hi {
 		top = math.Nextafter(hi, 0) // 2^63 and 2^64 are not representable
 	}
-	out := zerosPooled(d.Stored, x.shape)
+	out := Zeros(d.Stored, x.shape...)
 	k := dispatch(d.Stored)
 	// NaN is stored as the first missing value the stored type holds;
 	// Decode does not recognise the others.
@@ -589,6 +590,7 @@ func (p *Partial) AccumulateBytes(raw []byte, shape []int, origin ...int) error 
 	}
 	if q, ok := p.impl.(*numPartial[int16, int64]); ok && q.accumulateRaw16(raw, shape, origin, isBig(p.codec.Order) != isBig(binary.NativeEndian)) {
 		q.addSeen(shape, origin)
+		runtime.KeepAlive(p) // its cleanup must not release impl meanwhile
 		return nil
 	}
 	// The variance merges each slab with Chan's update, which needs the
@@ -612,5 +614,6 @@ func (p *Partial) AccumulateBytes(raw []byte, shape []int, origin ...int) error 
 	if !moments {
 		p.impl.addSeen(shape, origin)
 	}
+	runtime.KeepAlive(p)
 	return nil
 }

@@ -2,6 +2,7 @@ package ndarray
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 )
 
@@ -71,6 +72,7 @@ func Reduce(op Op, a *Array, opts ReduceOptions, axes ...int) (*Array, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer p.Release()
 	if err := p.Accumulate(a); err != nil {
 		return nil, err
 	}
@@ -235,6 +237,10 @@ type Partial struct {
 	g     *geometry
 	codec *Codec
 	impl  partial
+	// cleanup releases impl's pooled state if the Partial becomes
+	// unreachable without Release (the pool's memory is not the
+	// collector's); Release stops it.
+	cleanup runtime.Cleanup
 }
 
 // partial is the typed state behind a Partial.
@@ -284,7 +290,9 @@ func newPartial(op Op, dt DType, shape []int, axes []int, opts ReduceOptions, c 
 	if err != nil {
 		return nil, fmt.Errorf("ndarray: %s of %s: %w", op, dt, err)
 	}
-	return &Partial{op: op, in: dt, opts: opts, g: g, codec: c, impl: impl}, nil
+	p := &Partial{op: op, in: dt, opts: opts, g: g, codec: c, impl: impl}
+	p.cleanup = runtime.AddCleanup(p, partial.release, impl)
+	return p, nil
 }
 
 // Op returns the reduction.
@@ -327,6 +335,7 @@ func (p *Partial) Accumulate(x *Array, origin ...int) error {
 	}
 	p.impl.accumulate(x, origin)
 	p.impl.addSeen(x.shape, origin)
+	runtime.KeepAlive(p) // its cleanup must not release impl meanwhile
 	return nil
 }
 
@@ -339,6 +348,8 @@ func (p *Partial) Combine(q *Partial) error {
 			p.op, p.in, p.g.shape, q.op, q.in, q.g.shape, ErrShape)
 	}
 	p.impl.combine(q.impl)
+	runtime.KeepAlive(p)
+	runtime.KeepAlive(q)
 	return nil
 }
 
@@ -348,6 +359,7 @@ func (p *Partial) Combine(q *Partial) error {
 // release each partial once it is combined into another or finalised.
 func (p *Partial) Release() {
 	if p.impl != nil {
+		p.cleanup.Stop()
 		p.impl.release()
 		p.impl = nil
 	}
@@ -377,9 +389,14 @@ func (p *Partial) Result() (*Array, error) {
 		dt = Bool
 	}
 	shape := p.ResultShape()
-	out := zerosPooled(work, shape)
+	var out *Array
 	if work == Float64 && dt != Float64 {
-		defer putWords(out.data.([]float64)) // a scratch, converted below
+		// A scratch, converted below: from the pool and given back.
+		w := getWords[float64](sizeOf(shape))
+		defer putWords(w)
+		out = &Array{dtype: work, shape: shape, strides: contiguousStrides(shape), data: w}
+	} else {
+		out = Zeros(work, shape...) // the caller's: the collector's to free
 	}
 	n := p.impl.valid()
 	defer putWords(n)

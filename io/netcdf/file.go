@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tesseradata/tessera/internal/mem"
 	"github.com/tesseradata/tessera/io/netcdf/internal/cdf"
 	"github.com/tesseradata/tessera/labels"
 	"github.com/tesseradata/tessera/ndarray"
@@ -350,8 +351,8 @@ func (f *file) withClassicRaw(v *varInfo, start, count []int, use func(raw []byt
 	}
 	defer fh.Close()
 	size := int64(v.dtype.Size())
-	buf := getBuf(pieceBytes)
-	defer putBuf(buf)
+	buf := mem.GetDirty(pieceBytes) // recycled: no fresh pages after the first pieces
+	defer mem.Put(buf)
 	s64, c64 := make([]int64, len(start)), make([]int64, len(count))
 	return eachPiece(count, size, pieceBytes, func(origin, sub []int) error {
 		n := size
@@ -429,18 +430,6 @@ func eachPiece(shape []int, size, max int64, fn func(origin, sub []int) error) e
 		}
 	}
 }
-
-// bufPool recycles the piece buffers.
-var bufPool sync.Pool
-
-func getBuf(n int64) []byte {
-	if p, ok := bufPool.Get().(*[]byte); ok && int64(cap(*p)) >= n {
-		return (*p)[:n]
-	}
-	return make([]byte, n)
-}
-
-func putBuf(b []byte) { bufPool.Put(&b) }
 
 // readClassicSlab reads the hyperslab start/count of variable v of a
 // classic file into a new array.
