@@ -2,8 +2,10 @@
 # (root, Go 1.26) and run. See README.md.
 
 GO        ?= go
-# System packages the project needs. libnetcdf-dev (and pkg-config, which
-# cgo uses to find it) is the C library behind github.com/fhs/go-netcdf.
+# System packages the project needs. libnetcdf-dev is the C library
+# io/netcdf loads at run time (its header builds the binding) and that
+# github.com/fhs/go-netcdf links in the classic parser's oracle tests
+# (pkg-config finds it for cgo).
 APT_PACKAGES := libnetcdf-dev pkg-config netcdf-bin python3-cftime python3-xarray python3-netcdf4 cdo
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The JavaScript Arrow reader io/arrow's tests compare with.

@@ -5,7 +5,9 @@
 // and a variable's data only when it is computed, one hyperslab per
 // block. Classic, 64-bit offset and CDF-5 files are read in Go (package
 // internal/cdf), without any lock; netCDF-4 files through libnetcdf
-// (github.com/fhs/go-netcdf), which is not thread-safe: headers and
+// (internal/libnc, loaded at run time by the first netCDF-4 read or
+// any write, so that programs reading classic files never load it),
+// which is not thread-safe: headers and
 // coordinates are read under one process-wide lock, and data by a pool
 // of reader processes, so that several decompress at once.
 //

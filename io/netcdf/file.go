@@ -16,6 +16,7 @@ import (
 
 	"github.com/tesseradata/tessera/internal/mem"
 	"github.com/tesseradata/tessera/io/netcdf/internal/cdf"
+	"github.com/tesseradata/tessera/io/netcdf/internal/libnc"
 	"github.com/tesseradata/tessera/labels"
 	"github.com/tesseradata/tessera/ndarray"
 )
@@ -30,12 +31,12 @@ var mu sync.Mutex
 
 // lockC takes mu for a sequence of libnetcdf calls and keeps the calling
 // goroutine on its thread meanwhile, with HDF5's printing of error
-// stacks turned off on that thread (quietHDF5); the function it returns
+// stacks turned off on that thread (libnc.QuietHDF5); the function it returns
 // undoes both.
 func lockC() (unlock func()) {
 	mu.Lock()
 	runtime.LockOSThread()
-	quietHDF5()
+	libnc.QuietHDF5()
 	return func() {
 		runtime.UnlockOSThread()
 		mu.Unlock()

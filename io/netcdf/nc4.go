@@ -1,90 +1,68 @@
 package netcdf
 
 import (
-	"errors"
 	"fmt"
+	"reflect"
 	"strings"
-	"syscall"
+	"unsafe"
 
-	nc "github.com/fhs/go-netcdf/netcdf"
-
+	"github.com/tesseradata/tessera/io/netcdf/internal/libnc"
 	"github.com/tesseradata/tessera/labels"
 	"github.com/tesseradata/tessera/ndarray"
 )
-
-// ncError returns a libnetcdf error that is a system error (a positive
-// status: errno) as a syscall.Errno, so that errors.Is(err,
-// fs.ErrNotExist) and the like hold.
-func ncError(err error) error {
-	var e nc.Error
-	if errors.As(err, &e) && e > 0 {
-		return syscall.Errno(e)
-	}
-	return err
-}
 
 // readNetCDF4 reads the header of a netCDF-4 (HDF5) file through
 // libnetcdf, under mu.
 func (f *file) readNetCDF4() error {
 	defer lockC()()
-	ds, err := nc.OpenFile(f.path, nc.NOWRITE)
+	ds, err := libnc.Open(f.path, libnc.NoWrite)
 	if err != nil {
-		return ncError(err)
+		return err
 	}
 	defer ds.Close()
 	f.format = "netCDF-4"
-	nd, err := numDims(ds)
+	nd, err := ds.NDims()
 	if err != nil {
 		return err
 	}
-	unlim, err := unlimitedDim(ds)
+	unlim, err := ds.Unlimited()
 	if err != nil {
 		return err
 	}
-	byName := map[string]int{}
 	for id := range nd {
-		name, n, err := inqDim(ds, id)
+		name, n, err := ds.Dim(id)
 		if err != nil {
 			return err
 		}
 		if n > 1<<40 {
 			return fmt.Errorf("dimension %q has %d elements", name, n)
 		}
-		byName[name] = len(f.dims)
 		f.dims = append(f.dims, dimInfo{name: name, len: int(n), unlimited: id == unlim})
 	}
-	if f.attrs, err = readAttrs(ds.NAttrs, ds.AttrN); err != nil {
+	if f.attrs, err = readAttrs(ds, libnc.Global); err != nil {
 		return fmt.Errorf("global attributes: %w", err)
 	}
 	nv, err := ds.NVars()
 	if err != nil {
 		return err
 	}
-	for i := range nv {
-		v := ds.VarN(i)
-		name, err := v.Name()
+	for id := range nv {
+		name, t, dims, err := ds.Var(id)
 		if err != nil {
 			return err
 		}
-		t, err := v.Type()
-		if err != nil {
-			return fmt.Errorf("variable %q: %w", name, err)
-		}
 		dt, ok := nc4Type(t)
-		if !ok && t != nc.CHAR && t != nc.STRING {
+		if !ok && t != libnc.Char && t != libnc.String {
 			continue // user types are not read
-		}
-		dims, err := v.Dims()
-		if err != nil {
-			return fmt.Errorf("variable %q: %w", name, err)
 		}
 		vi := varInfo{name: name, dtype: dt, cdf: -1}
 		for _, d := range dims {
-			dn, err := d.Name()
-			if err != nil {
-				return fmt.Errorf("variable %q: %w", name, err)
+			// The root group's dimensions are numbered from 0, as
+			// f.dims holds them.
+			if d < 0 || d >= len(f.dims) {
+				return fmt.Errorf("variable %q: dimension id %d of %d", name, d, len(f.dims))
 			}
-			vi.dims = append(vi.dims, byName[dn])
+			vi.dims = append(vi.dims, d)
 		}
 		if !ok {
 			// A text coordinate, char name(name, strlen) or string
@@ -93,12 +71,12 @@ func (f *file) readNetCDF4() error {
 			if vi.text, ok = textCoord(f, name, t, vi.dims); !ok {
 				continue
 			}
-			if vi.strs, err = readText(ds, name, v, f, vi.text, vi.dims); err != nil {
+			if vi.strs, err = readText(ds, id, f, vi.text, vi.dims); err != nil {
 				return fmt.Errorf("variable %q: %w", name, err)
 			}
 			vi.dims = vi.dims[:1]
 		}
-		if vi.attrs, err = readAttrs(v.NAttrs, v.AttrN); err != nil {
+		if vi.attrs, err = readAttrs(ds, id); err != nil {
 			return fmt.Errorf("variable %q: %w", name, err)
 		}
 		f.vars = append(f.vars, vi)
@@ -109,26 +87,27 @@ func (f *file) readNetCDF4() error {
 // textCoord reports whether a text variable of type t (NC_CHAR or
 // NC_STRING) with dimensions dims is a text coordinate, and how it is
 // stored.
-func textCoord(f *file, name string, t nc.Type, dims []int) (textKind, bool) {
+func textCoord(f *file, name string, t libnc.Type, dims []int) (textKind, bool) {
 	switch {
 	case len(dims) == 0 || f.dims[dims[0]].name != name:
 		return notText, false
-	case t == nc.CHAR && len(dims) == 2:
+	case t == libnc.Char && len(dims) == 2:
 		return textChar, true
-	case t == nc.STRING && len(dims) == 1:
+	case t == libnc.String && len(dims) == 1:
 		return textString, true
 	}
 	return notText, false
 }
 
-// readText reads the labels of a text coordinate; the caller holds mu.
-func readText(ds nc.Dataset, name string, v nc.Var, f *file, kind textKind, dims []int) ([]string, error) {
+// readText reads the labels of the text coordinate v; the caller holds
+// mu.
+func readText(ds libnc.File, v int, f *file, kind textKind, dims []int) ([]string, error) {
 	n := f.dims[dims[0]].len
 	if kind == textString {
 		if n > maxTextBytes/8 {
 			return nil, fmt.Errorf("%d strings are too many to read as labels", n)
 		}
-		return getStrings(ds, name, n)
+		return ds.GetStrings(v, []int{0}, []int{n}, n)
 	}
 	l := f.dims[dims[1]].len
 	if n > 0 && l > maxTextBytes/n {
@@ -136,113 +115,83 @@ func readText(ds nc.Dataset, name string, v nc.Var, f *file, kind textKind, dims
 	}
 	buf := make([]byte, n*l)
 	if len(buf) > 0 {
-		if err := v.ReadBytes(buf); err != nil {
+		if err := ds.GetVara(v, []int{0, 0}, []int{n, l}, unsafe.Pointer(&buf[0])); err != nil {
 			return nil, err
 		}
 	}
 	return charLabels(buf, n, l), nil
 }
 
-func nc4Type(t nc.Type) (ndarray.DType, bool) {
-	switch t {
-	case nc.BYTE:
-		return ndarray.Int8, true
-	case nc.SHORT:
-		return ndarray.Int16, true
-	case nc.INT:
-		return ndarray.Int32, true
-	case nc.FLOAT:
-		return ndarray.Float32, true
-	case nc.DOUBLE:
-		return ndarray.Float64, true
-	case nc.UBYTE:
-		return ndarray.Uint8, true
-	case nc.USHORT:
-		return ndarray.Uint16, true
-	case nc.UINT:
-		return ndarray.Uint32, true
-	case nc.INT64:
-		return ndarray.Int64, true
-	case nc.UINT64:
-		return ndarray.Uint64, true
-	}
-	return 0, false
+func nc4Type(t libnc.Type) (ndarray.DType, bool) {
+	dt, ok := nc4Types[t]
+	return dt, ok
 }
 
-// readAttrs reads attributes through go-netcdf; the caller holds mu.
-func readAttrs(count func() (int, error), at func(int) (nc.Attr, error)) (labels.Attrs, error) {
-	n, err := count()
+// nc4Types are the numeric netCDF types and their dtypes.
+var nc4Types = map[libnc.Type]ndarray.DType{
+	libnc.Byte: ndarray.Int8, libnc.Short: ndarray.Int16, libnc.Int: ndarray.Int32,
+	libnc.Float: ndarray.Float32, libnc.Double: ndarray.Float64,
+	libnc.UByte: ndarray.Uint8, libnc.UShort: ndarray.Uint16, libnc.UInt: ndarray.Uint32,
+	libnc.Int64: ndarray.Int64, libnc.UInt64: ndarray.Uint64,
+}
+
+// readAttrs reads the attributes of variable v (libnc.Global: the
+// file's); the caller holds mu.
+func readAttrs(ds libnc.File, v int) (labels.Attrs, error) {
+	n, err := ds.NAtts(v)
 	if err != nil {
 		return nil, err
 	}
 	var out labels.Attrs
 	for i := range n {
-		a, err := at(i)
+		name, err := ds.AttName(v, i)
 		if err != nil {
 			return nil, err
 		}
-		t, err := a.Type()
+		t, l, err := ds.Att(v, name)
 		if err != nil {
-			return nil, fmt.Errorf("attribute %q: %w", a.Name(), err)
-		}
-		l, err := a.Len()
-		if err != nil {
-			return nil, fmt.Errorf("attribute %q: %w", a.Name(), err)
+			return nil, fmt.Errorf("attribute %q: %w", name, err)
 		}
 		if l > 1<<24 {
-			return nil, fmt.Errorf("attribute %q has %d values", a.Name(), l)
+			return nil, fmt.Errorf("attribute %q has %d values", name, l)
 		}
-		v, err := readAttr(a, t, int(l))
+		val, err := readAttr(ds, v, name, t, l)
 		if err != nil {
-			return nil, fmt.Errorf("attribute %q: %w", a.Name(), err)
+			return nil, fmt.Errorf("attribute %q: %w", name, err)
 		}
-		if v != nil {
-			out = append(out, labels.Attr{Name: a.Name(), Value: attrValue(v)})
+		if val != nil {
+			out = append(out, labels.Attr{Name: name, Value: attrValue(val)})
 		}
 	}
 	return out, nil
 }
 
-// readAttr reads the n values of an attribute of type t: a string for
-// text (trailing NULs dropped), else a slice of the type's Go
-// counterpart; nil for the types that are skipped.
-func readAttr(a nc.Attr, t nc.Type, n int) (any, error) {
-	switch t {
-	case nc.CHAR:
-		b, err := attrValues(n, a.ReadBytes)
-		return strings.TrimRight(string(b), "\x00"), err
-	case nc.BYTE:
-		return attrValues(n, a.ReadInt8s)
-	case nc.SHORT:
-		return attrValues(n, a.ReadInt16s)
-	case nc.INT:
-		return attrValues(n, a.ReadInt32s)
-	case nc.FLOAT:
-		return attrValues(n, a.ReadFloat32s)
-	case nc.DOUBLE:
-		return attrValues(n, a.ReadFloat64s)
-	case nc.UBYTE:
-		return attrValues(n, a.ReadUint8s)
-	case nc.USHORT:
-		return attrValues(n, a.ReadUint16s)
-	case nc.UINT:
-		return attrValues(n, a.ReadUint32s)
-	case nc.INT64:
-		return attrValues(n, a.ReadInt64s)
-	case nc.UINT64:
-		return attrValues(n, a.ReadUint64s)
+// readAttr reads the n values of attribute name of variable v, of type
+// t: a string for text (trailing NULs dropped), else a slice of the
+// type's Go counterpart; nil for the types that are skipped (strings and
+// user types).
+func readAttr(ds libnc.File, v int, name string, t libnc.Type, n int) (any, error) {
+	dt, ok := nc4Type(t)
+	if t == libnc.Char {
+		dt, ok = ndarray.Uint8, true
 	}
-	return nil, nil // string attributes and user types are skipped
-}
-
-// attrValues reads n values with read. A value of length 0 is an empty
-// slice, not read: go-netcdf cannot read one.
-func attrValues[T any](n int, read func([]T) error) ([]T, error) {
-	v := make([]T, n)
-	if n == 0 {
-		return v, nil
+	if !ok {
+		return nil, nil
 	}
-	return v, read(v)
+	a, err := ndarray.New(dt, n)
+	if err != nil {
+		return nil, err
+	}
+	vals := a.Storage()
+	if n > 0 {
+		if err := ds.GetAtt(v, name, reflect.ValueOf(vals).UnsafePointer()); err != nil {
+			return nil, err
+		}
+	}
+	if t == libnc.Char {
+		return strings.TrimRight(string(vals.([]uint8)), "\x00"), nil
+	}
+	return vals, nil
 }
 
 // readNetCDF4Slab reads a hyperslab through libnetcdf, under mu. The C
@@ -263,50 +212,22 @@ func (f *file) readNetCDF4Slab(v *varInfo, start, count []int) (*ndarray.Array, 
 // type holding exactly the hyperslab's values, under mu. A reader
 // process (readers.go) serves its requests with it too.
 func readNetCDF4Into(path, name string, start, count []int, d any) error {
-	defer lockC()()
-	ds, err := nc.OpenFile(path, nc.NOWRITE)
-	if err != nil {
-		return ncError(err)
+	r := reflect.ValueOf(d)
+	if r.Kind() != reflect.Slice {
+		return fmt.Errorf("cannot read into %T", d)
 	}
-	defer ds.Close()
-	nv, err := ds.Var(name)
+	if r.Len() == 0 {
+		return nil
+	}
+	defer lockC()()
+	ds, err := libnc.Open(path, libnc.NoWrite)
 	if err != nil {
 		return err
 	}
-	s, c := make([]uint64, len(start)), make([]uint64, len(count))
-	for i := range start {
-		s[i], c[i] = uint64(start[i]), uint64(count[i])
+	defer ds.Close()
+	v, err := ds.VarID(name)
+	if err != nil {
+		return err
 	}
-	switch d := d.(type) {
-	case []int8:
-		return readVar(d, s, c, nv.ReadInt8s, nv.ReadInt8Slice)
-	case []int16:
-		return readVar(d, s, c, nv.ReadInt16s, nv.ReadInt16Slice)
-	case []int32:
-		return readVar(d, s, c, nv.ReadInt32s, nv.ReadInt32Slice)
-	case []int64:
-		return readVar(d, s, c, nv.ReadInt64s, nv.ReadInt64Slice)
-	case []uint8:
-		return readVar(d, s, c, nv.ReadUint8s, nv.ReadUint8Slice)
-	case []uint16:
-		return readVar(d, s, c, nv.ReadUint16s, nv.ReadUint16Slice)
-	case []uint32:
-		return readVar(d, s, c, nv.ReadUint32s, nv.ReadUint32Slice)
-	case []uint64:
-		return readVar(d, s, c, nv.ReadUint64s, nv.ReadUint64Slice)
-	case []float32:
-		return readVar(d, s, c, nv.ReadFloat32s, nv.ReadFloat32Slice)
-	case []float64:
-		return readVar(d, s, c, nv.ReadFloat64s, nv.ReadFloat64Slice)
-	}
-	return fmt.Errorf("cannot read into %T", d)
-}
-
-// readVar reads a scalar variable (no start) whole with whole, and the
-// hyperslab start/count of any other with slab, into d.
-func readVar[T any](d []T, start, count []uint64, whole func([]T) error, slab func(d []T, start, count []uint64) error) error {
-	if len(start) == 0 {
-		return whole(d)
-	}
-	return slab(d, start, count)
+	return ds.GetVara(v, start, count, r.UnsafePointer())
 }

@@ -15,9 +15,8 @@ import (
 	"time"
 	"unsafe"
 
-	nc "github.com/fhs/go-netcdf/netcdf"
-
 	"github.com/tesseradata/tessera/chunk"
+	"github.com/tesseradata/tessera/io/netcdf/internal/libnc"
 	"github.com/tesseradata/tessera/labels"
 	"github.com/tesseradata/tessera/ndarray"
 )
@@ -238,24 +237,24 @@ func write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptio
 		}
 		vars = append(vars, named{name: n, v: ev})
 	}
-	mode := map[Format]nc.FileMode{
-		NetCDF4: nc.CLOBBER | nc.NETCDF4, NetCDF4Classic: nc.CLOBBER | nc.NETCDF4 | nc.CLASSIC_MODEL,
-		Classic: nc.CLOBBER, Offset64: nc.CLOBBER | nc.OFFSET_64BIT,
+	mode := map[Format]int{
+		NetCDF4: libnc.Clobber | libnc.NetCDF4, NetCDF4Classic: libnc.Clobber | libnc.NetCDF4 | libnc.ClassicModel,
+		Classic: libnc.Clobber, Offset64: libnc.Clobber | libnc.Offset64,
 	}[opts.Format]
 
 	unlock := lockC()
-	f, err := nc.CreateFile(path, mode)
+	f, err := libnc.Create(path, mode)
 	if err != nil {
 		unlock()
-		return ncError(err)
+		return err
 	}
 	// Every value of every variable is written below: filling them
 	// with _FillValue first (libnetcdf's default) would write the data
 	// twice.
-	if err := setNoFill(f); err != nil {
+	if err := f.SetNoFill(); err != nil {
 		f.Close()
 		unlock()
-		return ncError(err)
+		return err
 	}
 	closed := false
 	closeFile := func() error {
@@ -286,19 +285,19 @@ func write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptio
 
 // define declares dimensions, variables and attributes; the caller holds
 // mu.
-func define(f nc.Dataset, ds *labels.Dataset, vars []named, opts WriteOptions) error {
+func define(f libnc.File, ds *labels.Dataset, vars []named, opts WriteOptions) error {
 	// The lengths of the dimensions, the char arrays' last ones added
 	// as they are defined.
 	sizes := ds.Sizes()
 	nc4 := opts.Format == NetCDF4 || opts.Format == NetCDF4Classic
 	classic := opts.Format != NetCDF4
-	dims := map[string]nc.Dim{}
+	dims := map[string]int{} // ids
 	for _, d := range ds.Dims() {
 		n := uint64(sizes[d])
 		if d == opts.Unlimited {
 			n = 0 // NC_UNLIMITED
 		}
-		nd, err := f.AddDim(d, n)
+		nd, err := f.DefDim(d, n)
 		if err != nil {
 			return fmt.Errorf("dimension %q: %w", d, err)
 		}
@@ -306,23 +305,23 @@ func define(f nc.Dataset, ds *labels.Dataset, vars []named, opts WriteOptions) e
 	}
 	for i := range vars {
 		nv := &vars[i]
-		var vd []nc.Dim
+		var vd []int
 		for _, d := range nv.v.Dims() {
 			vd = append(vd, dims[d])
 		}
-		var t nc.Type
+		var t libnc.Type
 		var err error
 		attrs := nv.v.Attrs()
 		switch {
 		case nv.text && opts.Format == NetCDF4:
-			t = nc.STRING
+			t = libnc.String
 			attrs = textAttrs(attrs)
 		case nv.text:
 			// A char array with the labels' bytes along an extra last
 			// dimension, named as xarray names it.
-			t = nc.CHAR
+			t = libnc.Char
 			attrs = textAttrs(attrs).Set("_Encoding", "utf-8")
-			var sd nc.Dim
+			var sd int
 			if sd, nv.strlen, err = strlenDim(f, dims, sizes, nv, opts.Unlimited); err != nil {
 				return fmt.Errorf("variable %q: %w", nv.name, err)
 			}
@@ -332,7 +331,7 @@ func define(f nc.Dataset, ds *labels.Dataset, vars []named, opts WriteOptions) e
 				return fmt.Errorf("variable %q: %w", nv.name, err)
 			}
 		}
-		v, err := f.AddVar(nv.name, t, vd)
+		v, err := f.DefVar(nv.name, t, vd)
 		if err != nil {
 			return fmt.Errorf("variable %q: %w", nv.name, err)
 		}
@@ -341,7 +340,7 @@ func define(f nc.Dataset, ds *labels.Dataset, vars []named, opts WriteOptions) e
 		// length strings cannot have any.
 		if nc4 && len(vd) > 0 && !nv.text {
 			if opts.Compression > 0 || opts.Shuffle {
-				if err := v.SetCompression(opts.Shuffle, opts.Compression > 0, opts.Compression); err != nil {
+				if err := f.DefDeflate(v, opts.Shuffle, opts.Compression > 0, opts.Compression); err != nil {
 					return fmt.Errorf("variable %q: compression: %w", nv.name, err)
 				}
 			}
@@ -354,18 +353,18 @@ func define(f nc.Dataset, ds *labels.Dataset, vars []named, opts WriteOptions) e
 					cs[i] = 1
 				}
 			}
-			if err := defChunking(f, nv.name, cs); err != nil {
+			if err := f.DefChunking(v, cs); err != nil {
 				return fmt.Errorf("variable %q: chunking %v: %w", nv.name, cs, err)
 			}
 		}
 		for _, a := range attrs {
-			if err := putAttr(f, nv.name, a.Name, a.Value, classic); err != nil {
+			if err := putAttr(f, v, a.Name, a.Value, classic); err != nil {
 				return fmt.Errorf("variable %q: attribute %q: %w", nv.name, a.Name, err)
 			}
 		}
 	}
 	for _, a := range history(ds.Attrs(), opts, time.Now()) {
-		if err := putAttr(f, "", a.Name, a.Value, classic); err != nil {
+		if err := putAttr(f, libnc.Global, a.Name, a.Value, classic); err != nil {
 			return fmt.Errorf("global attribute %q: %w", a.Name, err)
 		}
 	}
@@ -385,7 +384,7 @@ func textAttrs(attrs labels.Attrs) labels.Attrs {
 // 1): xarray's "string<N>", defined now unless the file has it already
 // (lens holds the lengths of the file's dimensions), or "<name>_strlen"
 // if a dimension of that name has another length or is the labels' own.
-func strlenDim(f nc.Dataset, dims map[string]nc.Dim, lens map[string]int, nv *named, unlimited string) (nc.Dim, int, error) {
+func strlenDim(f libnc.File, dims map[string]int, lens map[string]int, nv *named, unlimited string) (int, int, error) {
 	n := 1
 	for _, s := range nv.strs {
 		n = max(n, len(s))
@@ -401,14 +400,14 @@ func strlenDim(f nc.Dataset, dims map[string]nc.Dim, lens map[string]int, nv *na
 		}
 	}
 	if name == "" {
-		return nc.Dim{}, 0, fmt.Errorf("no name for the dimension of its labels' %d bytes: string%d and %s_strlen have other lengths", n, n, nv.name)
+		return 0, 0, fmt.Errorf("no name for the dimension of its labels' %d bytes: string%d and %s_strlen have other lengths", n, n, nv.name)
 	}
 	if d, ok := dims[name]; ok {
 		return d, n, nil
 	}
-	d, err := f.AddDim(name, uint64(n))
+	d, err := f.DefDim(name, uint64(n))
 	if err != nil {
-		return nc.Dim{}, 0, fmt.Errorf("dimension %q: %w", name, err)
+		return 0, 0, fmt.Errorf("dimension %q: %w", name, err)
 	}
 	dims[name], lens[name] = d, n
 	return d, n, nil
@@ -416,14 +415,14 @@ func strlenDim(f nc.Dataset, dims map[string]nc.Dim, lens map[string]int, nv *na
 
 // ncType maps a dtype to the netCDF type; the classic formats have no
 // unsigned or 64-bit integers.
-func ncType(dt ndarray.DType, extended bool) (nc.Type, error) {
-	m := map[ndarray.DType]nc.Type{
-		ndarray.Int8: nc.BYTE, ndarray.Int16: nc.SHORT, ndarray.Int32: nc.INT,
-		ndarray.Float32: nc.FLOAT, ndarray.Float64: nc.DOUBLE,
+func ncType(dt ndarray.DType, extended bool) (libnc.Type, error) {
+	m := map[ndarray.DType]libnc.Type{
+		ndarray.Int8: libnc.Byte, ndarray.Int16: libnc.Short, ndarray.Int32: libnc.Int,
+		ndarray.Float32: libnc.Float, ndarray.Float64: libnc.Double,
 	}
 	if extended {
-		m[ndarray.Uint8], m[ndarray.Uint16], m[ndarray.Uint32] = nc.UBYTE, nc.USHORT, nc.UINT
-		m[ndarray.Int64], m[ndarray.Uint64] = nc.INT64, nc.UINT64
+		m[ndarray.Uint8], m[ndarray.Uint16], m[ndarray.Uint32] = libnc.UByte, libnc.UShort, libnc.UInt
+		m[ndarray.Int64], m[ndarray.Uint64] = libnc.Int64, libnc.UInt64
 	}
 	t, ok := m[dt]
 	if !ok {
@@ -433,12 +432,12 @@ func ncType(dt ndarray.DType, extended bool) (nc.Type, error) {
 }
 
 // putAttr writes an attribute value of any type labels.Attrs holds, as
-// the attribute name of variable varName ("" for the file's). In the
+// the attribute name of variable v (libnc.Global for the file's). In the
 // classic data model (classic is set) integers of types it lacks are
 // stored as the signed type of their size, or int32 for 64-bit ones and
 // Go ints, when every value fits, as xarray does; else the attribute is
 // refused.
-func putAttr(ds nc.Dataset, varName, name string, v any, classic bool) error {
+func putAttr(ds libnc.File, varID int, name string, v any, classic bool) error {
 	if i, ok := v.(int); ok {
 		v = int64(i)
 	}
@@ -463,34 +462,34 @@ func putAttr(ds nc.Dataset, varName, name string, v any, classic bool) error {
 		one.Index(0).Set(r)
 		r = one
 	}
-	return putAtt(ds, varName, name, t, r.Len(), r.UnsafePointer())
+	return ds.PutAtt(varID, name, t, r.Len(), r.UnsafePointer())
 }
 
 // attrType returns the netCDF type of an attribute value.
-func attrType(v any) (nc.Type, error) {
+func attrType(v any) (libnc.Type, error) {
 	switch v.(type) {
 	case string:
-		return nc.CHAR, nil
+		return libnc.Char, nil
 	case int8, []int8:
-		return nc.BYTE, nil
+		return libnc.Byte, nil
 	case int16, []int16:
-		return nc.SHORT, nil
+		return libnc.Short, nil
 	case int32, []int32:
-		return nc.INT, nil
+		return libnc.Int, nil
 	case int64, []int64:
-		return nc.INT64, nil
+		return libnc.Int64, nil
 	case uint8, []uint8:
-		return nc.UBYTE, nil
+		return libnc.UByte, nil
 	case uint16, []uint16:
-		return nc.USHORT, nil
+		return libnc.UShort, nil
 	case uint32, []uint32:
-		return nc.UINT, nil
+		return libnc.UInt, nil
 	case uint64, []uint64:
-		return nc.UINT64, nil
+		return libnc.UInt64, nil
 	case float32, []float32:
-		return nc.FLOAT, nil
+		return libnc.Float, nil
 	case float64, []float64:
-		return nc.DOUBLE, nil
+		return libnc.Double, nil
 	}
 	return 0, fmt.Errorf("value %v of type %T cannot be written", v, v)
 }
@@ -542,10 +541,14 @@ func narrow[T int8 | int16 | int32, S int64 | uint64 | uint32 | uint16 | uint8](
 
 // writeData computes a variable block by block and writes each block's
 // hyperslab as it arrives.
-func writeData(ctx context.Context, f nc.Dataset, nv named, opts WriteOptions) error {
+func writeData(ctx context.Context, f libnc.File, nv named, opts WriteOptions) error {
 	data := nv.v.Data()
 	if data.Size() == 0 {
 		return nil
+	}
+	id, err := varID(f, nv.name)
+	if err != nil {
+		return err
 	}
 	c := data.Chunks()
 	off := make([][]int, len(c))
@@ -553,11 +556,11 @@ func writeData(ctx context.Context, f nc.Dataset, nv named, opts WriteOptions) e
 		off[ax] = c.Offsets(ax)
 	}
 	return chunk.Blocks(ctx, opts.Compute, data, func(index []int, b *ndarray.Array) error {
-		start := make([]uint64, len(index))
-		count := make([]uint64, len(index))
+		start := make([]int, len(index))
+		count := make([]int, len(index))
 		for ax, i := range index {
-			start[ax] = uint64(off[ax][i])
-			count[ax] = uint64(c[ax][i])
+			start[ax] = off[ax][i]
+			count[ax] = c[ax][i]
 		}
 		b = b.Contiguous()
 		if b.Size() == 0 {
@@ -565,36 +568,43 @@ func writeData(ctx context.Context, f nc.Dataset, nv named, opts WriteOptions) e
 		}
 		p := reflect.ValueOf(b.Storage()).Index(b.Offset()).Addr().UnsafePointer()
 		defer lockC()()
-		return putVara(f, nv.name, start, count, p)
+		return f.PutVara(id, start, count, p)
 	})
+}
+
+// varID returns the id of variable name, under mu.
+func varID(f libnc.File, name string) (int, error) {
+	defer lockC()()
+	return f.VarID(name)
 }
 
 // writeText writes the labels of a string variable: as NC_STRING values,
 // or as a char array, each label's bytes padded with NULs to the length
 // of the last dimension.
-func writeText(ctx context.Context, f nc.Dataset, nv named, _ WriteOptions) error {
+func writeText(ctx context.Context, f libnc.File, nv named, _ WriteOptions) error {
 	if err := ctx.Err(); err != nil {
 		return context.Cause(ctx)
 	}
 	if len(nv.strs) == 0 {
 		return nil
 	}
-	shape := nv.v.Shape()
-	start := make([]uint64, len(shape))
-	count := make([]uint64, len(shape))
-	for i, n := range shape {
-		count[i] = uint64(n)
+	id, err := varID(f, nv.name)
+	if err != nil {
+		return err
 	}
+	shape := nv.v.Shape()
+	start := make([]int, len(shape))
+	count := slices.Clone(shape)
 	if nv.strlen == 0 {
 		defer lockC()()
-		return putStrings(f, nv.name, start, count, nv.strs)
+		return f.PutStrings(id, start, count, nv.strs)
 	}
 	buf := make([]byte, len(nv.strs)*nv.strlen)
 	for i, s := range nv.strs {
 		copy(buf[i*nv.strlen:], s)
 	}
 	start = append(start, 0)
-	count = append(count, uint64(nv.strlen))
+	count = append(count, nv.strlen)
 	defer lockC()()
-	return putVara(f, nv.name, start, count, unsafe.Pointer(&buf[0]))
+	return f.PutVara(id, start, count, unsafe.Pointer(&buf[0]))
 }
