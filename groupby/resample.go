@@ -33,10 +33,11 @@ const (
 type ResampleOptions struct {
 	// Stamp labels each interval; the default is CDO's middle member.
 	Stamp Stamp
-	// KeepEmpty keeps the intervals with no step (all missing), as
-	// xarray's resample does; by default only intervals with data make
-	// groups, as CDO's seasmean does (SEASONAL.md S1, E4). Empty
-	// intervals are stamped at their start.
+	// KeepEmpty keeps the intervals with no step (all missing) between
+	// the first step's and the last step's, as xarray's resample does;
+	// by default only intervals with data make groups, as CDO's seasmean
+	// does (SEASONAL.md S1, E4). Empty intervals are stamped at their
+	// start.
 	KeepEmpty bool
 	// Bounds names the input's time bounds variable (n, 2) when the time
 	// coordinate's "bounds" attribute does not; Resample uses it for the
@@ -50,11 +51,20 @@ type resample struct {
 }
 
 // Resample groups the steps of time coordinate dim into consecutive
-// intervals of the frequency freq: "nh" or "nH" (hours), "nD" (days),
-// "nMS" (months), "QS-DEC" (meteorological seasons DJF, MAM, JJA, SON,
-// December joining the next year's DJF), "QS" (calendar quarters), "nYS"
-// (years); n is an optional multiple. Intervals start at midnight of the
-// first step's day, or at the start of its month, season or year.
+// intervals of the frequency freq, pandas' and xarray's names: "nh" or
+// "nH" (hours), "nD" (days), "nMS" (months), "nQS" (quarters starting in
+// January, April, July and October; "nQS-MON" for the quarters starting
+// in month MON, JAN..DEC: "QS-DEC" makes the meteorological seasons DJF,
+// MAM, JJA, SON, December joining the next year's DJF), "nAS" or "nYS"
+// (years starting in January; "nAS-MON" or "nYS-MON" in month MON); n is
+// an optional multiple. The intervals are those of xarray's
+// resample(time=freq) (pandas 1.5 and xarray 2023.01, origin
+// "start_day", for the standard calendar and cftime's): hours and days
+// count from midnight of the first step's day, in multiples of n; months,
+// quarters and years start at the last month, quarter or year start at or
+// before the first step, and then every n of them: "4QS" on data from May
+// makes years April to March, "2AS" on data from 2001 makes 2001-2002,
+// 2003-2004 and so on.
 //
 // The result keeps dim, with one step per interval labelled by the
 // options' Stamp, and time bounds per SEASONAL.md S5: [lower bound of the
@@ -71,23 +81,35 @@ func Resample(dim, freq string, o ...ResampleOptions) Key {
 
 func (k resample) String() string { return k.dim + " resampled " + k.freq }
 
-var freqRE = regexp.MustCompile(`^([1-9][0-9]{0,5})?(h|H|D|MS|QS-DEC|QS|QS-JAN|YS|AS)$`)
+var freqRE = regexp.MustCompile(`^([1-9][0-9]{0,5})?(h|H|D|MS|QS|AS|YS)(?:-(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC))?$`)
+
+var monthAbbrevs = [...]string{"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"}
 
 // interval is a frequency: n units of hours, days or months.
 type interval struct {
-	n      int
-	unit   byte // 'h', 'D', 'M'
-	anchor int  // first month of a quarter or year: 1, or 12 for QS-DEC; 0 for nMS
+	n    int  // length in units: a multiple of period for months
+	unit byte // 'h', 'D', 'M'
+	// For months: period is the months between two anchors, 1 (MS), 3
+	// (QS) or 12 (AS, YS), and anchor a month that starts a period
+	// (1..12); the first interval starts at the last anchor at or before
+	// the first step, and each is n months long.
+	period, anchor int
 }
 
 func parseFreq(freq string) (interval, error) {
 	m := freqRE.FindStringSubmatch(freq)
-	if m == nil {
-		return interval{}, fmt.Errorf("groupby: resample: frequency %q: want nh, nD, nMS, QS-DEC, QS or nYS (n an optional multiple): %w", freq, ErrKey)
+	if m == nil || m[3] != "" && m[2] != "QS" && m[2] != "AS" && m[2] != "YS" {
+		return interval{}, fmt.Errorf("groupby: resample: frequency %q: want nh, nD, nMS, nQS[-MON], nAS[-MON] or nYS[-MON] (n an optional multiple, MON a month JAN..DEC: QS-DEC for seasons): %w", freq, ErrKey)
 	}
 	n := 1
 	if m[1] != "" {
 		n, _ = strconv.Atoi(m[1])
+	}
+	anchor := 1
+	for i, a := range monthAbbrevs {
+		if m[3] == a {
+			anchor = i + 1
+		}
 	}
 	switch m[2] {
 	case "h", "H":
@@ -95,34 +117,26 @@ func parseFreq(freq string) (interval, error) {
 	case "D":
 		return interval{n: n, unit: 'D'}, nil
 	case "MS":
-		return interval{n: n, unit: 'M', anchor: 0}, nil
-	case "QS-DEC":
-		return interval{n: 3 * n, unit: 'M', anchor: 12}, nil
-	case "QS", "QS-JAN":
-		return interval{n: 3 * n, unit: 'M', anchor: 1}, nil
-	default: // YS, AS
-		return interval{n: 12 * n, unit: 'M', anchor: 1}, nil
+		return interval{n: n, unit: 'M', period: 1, anchor: 1}, nil
+	case "QS":
+		return interval{n: 3 * n, unit: 'M', period: 3, anchor: anchor}, nil
+	default: // AS, YS
+		return interval{n: 12 * n, unit: 'M', period: 12, anchor: anchor}, nil
 	}
 }
 
-// start returns the start of the first interval, for the first date.
+// start returns the start of the first interval, for the first date:
+// midnight of its day for hours and days (pandas' origin "start_day"),
+// else the start of the last month, quarter or year (of the interval's
+// anchor) at or before it, whatever the multiple: pandas rolls the first
+// step back by one quarter or year, not by n of them.
 func (iv interval) start(cal cftime.Calendar, d cftime.Date) cftime.Date {
 	switch iv.unit {
 	case 'h', 'D':
 		return cftime.Date{Year: d.Year, Month: d.Month, Day: d.Day}
 	}
-	s := d.StartOfMonth()
-	if iv.anchor != 0 {
-		// Back to the last month m with (m - anchor) divisible by 3 (or
-		// 12 for years): the start of the quarter or year.
-		period := 3
-		if iv.n%12 == 0 {
-			period = 12
-		}
-		back := ((d.Month-iv.anchor)%period + period) % period
-		s = cal.AddMonths(s, -back)
-	}
-	return s
+	back := ((d.Month-iv.anchor)%iv.period + iv.period) % iv.period
+	return cal.AddMonths(d.StartOfMonth(), -back)
 }
 
 // index returns the interval holding d, counted from start.
@@ -191,9 +205,14 @@ func (k resample) resolve(s source) (*Grouping, error) {
 	code := make([]int, last+1) // group of each interval
 	var kept []int              // interval of each group
 	if k.o.KeepEmpty {
+		// The intervals from the first step's to the last step's, as
+		// xarray: none before the first step (hours counted from
+		// midnight may leave some).
 		for i := range code {
-			code[i] = i
-			kept = append(kept, i)
+			code[i] = i - bin[0]
+			if i >= bin[0] {
+				kept = append(kept, i)
+			}
 		}
 	} else {
 		for i := range code {
