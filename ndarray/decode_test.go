@@ -1161,3 +1161,27 @@ func TestCodecErrors(t *testing.T) {
 		t.Errorf("after failed accumulations, sum = %v, want %v", got, want)
 	}
 }
+
+// TestEncodeIdentity checks the unscaled float64 codec: finite values
+// encode as themselves (the values, whatever Encode shares), NaN as the
+// fill value and infinities as themselves, without changing the input.
+func TestEncodeIdentity(t *testing.T) {
+	c := &ndarray.Codec{Stored: ndarray.Float64, Missing: []float64{-9999}}
+	x, _ := ndarray.FromSlice([]float64{1.5, -2, 3e300, 0}, 2, 2)
+	got, err := c.Encode(x, false)
+	if err != nil || !slices.Equal(ndarray.Float64s(got), []float64{1.5, -2, 3e300, 0}) || !slices.Equal(got.Shape(), []int{2, 2}) {
+		t.Fatalf("Encode(finite) = %v %v, %v", ndarray.Float64s(got), got.Shape(), err)
+	}
+	y, _ := ndarray.FromSlice([]float64{1.5, math.NaN(), 3}, 3)
+	got, err = c.Encode(y, false)
+	if err != nil || !slices.Equal(ndarray.Float64s(got), []float64{1.5, -9999, 3}) {
+		t.Fatalf("Encode(with NaN) = %v, %v", ndarray.Float64s(got), err)
+	}
+	if !math.IsNaN(ndarray.Float64s(y)[1]) {
+		t.Fatalf("Encode changed its input")
+	}
+	z, _ := ndarray.FromSlice([]float64{1, math.Inf(-1)}, 2)
+	if got, err := c.Encode(z, false); err != nil || !slices.Equal(ndarray.Float64s(got), []float64{1, math.Inf(-1)}) {
+		t.Fatalf("Encode(-Inf) = %v, %v", ndarray.Float64s(got), err)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,7 +77,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"yseasmean", in}, "no output file"},
 		{[]string{"yseasmean", "-o", out}, "no input files"},
 		{[]string{"yseasmean", "--bogus", "-o", out, in}, "flag provided but not defined: -bogus"},
-		{[]string{"yseasmean", "--format", "grib", "-o", out, in}, `--format "grib"`},
+		{[]string{"yseasmean", "--format", "grib", "-o", out, in}, `--format "grib": want nc4, classic or offset64`},
 		{[]string{"yseasmean", "--compress", "12", "-o", out, in}, "--compress 12"},
 		{[]string{"yseasmean", "--format", "classic", "--compress", "4", "-o", out, in}, "--compress needs --format nc4"},
 		{[]string{"yseasmean", "--min-valid", "0", "-o", out, in}, "--min-valid 0"},
@@ -253,5 +254,51 @@ func TestOutputMetadataStatsGraph(t *testing.T) {
 			t.Errorf("climatology %v, want %v at point 0", got, want)
 			break
 		}
+	}
+}
+
+// TestOutputFormat checks the output's format: the first input's by
+// default (as CDO and NCO do), netCDF-4 when compressing, and --format's
+// when given.
+func TestOutputFormat(t *testing.T) {
+	dir := t.TempDir()
+	inputs := map[netcdf.Format]string{}
+	for _, f := range []netcdf.Format{netcdf.Classic, netcdf.Offset64, netcdf.NetCDF4} {
+		src := filepath.Join(dir, "monthly.nc")
+		writeMonthly(t, src, "standard", 2000, 1, 12)
+		ds, err := netcdf.Open(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, fmt.Sprintf("in%d.nc", f))
+		if err := netcdf.Write(context.Background(), ds, p, netcdf.WriteOptions{Format: f, Unlimited: "time"}); err != nil {
+			t.Fatal(err)
+		}
+		inputs[f] = p
+	}
+	out := filepath.Join(dir, "out.nc")
+	for _, c := range []struct {
+		in    netcdf.Format
+		flags []string
+		want  netcdf.Format
+	}{
+		{netcdf.Classic, nil, netcdf.Classic},
+		{netcdf.Offset64, nil, netcdf.Offset64},
+		{netcdf.NetCDF4, nil, netcdf.NetCDF4},
+		{netcdf.Classic, []string{"--compress", "1"}, netcdf.NetCDF4},
+		{netcdf.Classic, []string{"--format", "nc4"}, netcdf.NetCDF4},
+		{netcdf.NetCDF4, []string{"--format", "classic"}, netcdf.Classic},
+		{netcdf.NetCDF4, []string{"--format", "offset64"}, netcdf.Offset64},
+	} {
+		args := append(append([]string{"seasmean", "--progress", "never", "-o", out}, c.flags...), inputs[c.in])
+		if code, _, stderr := tessera(t, context.Background(), args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		if got, err := netcdf.FormatOf([]string{out}); err != nil || got != c.want {
+			t.Errorf("input %v, flags %v: output format %v (%v), want %v", c.in, c.flags, got, err, c.want)
+		}
+	}
+	if _, err := netcdf.FormatOf([]string{filepath.Join(dir, "absent.nc")}); err == nil {
+		t.Errorf("FormatOf of a missing file: no error")
 	}
 }

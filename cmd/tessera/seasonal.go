@@ -74,7 +74,7 @@ func seasonal(ctx context.Context, cmd, stat string, clim bool, args []string, s
 	fs.BoolVar(&f.dropIncomplete, "drop-incomplete", false, "drop seasons that lack any of their three months")
 	fs.IntVar(&f.minValid, "min-valid", 1, "the result is missing where fewer than `N` values are valid")
 	fs.StringVar(&f.weights, "weights", "", "`time`: weight each step by its length (time bounds, or days of its month) in means")
-	fs.StringVar(&f.format, "format", "nc4", "output format: nc4 (netCDF-4) or classic")
+	fs.StringVar(&f.format, "format", "", "output format: nc4 (netCDF-4), classic or offset64 (64-bit offset);\ndefault: the first input's, as CDO and NCO do (nc4 with --compress)")
 	fs.IntVar(&f.compress, "compress", 0, "deflate `level` 0-9 (nc4 only)")
 	fs.Var(&f.memory, "memory", "memory budget (e.g. 512MiB, 2GiB; default a quarter of physical memory)")
 	fs.IntVar(&f.workers, "workers", 0, "worker goroutines (default: the number of CPUs)")
@@ -103,11 +103,11 @@ func seasonal(ctx context.Context, cmd, stat string, clim bool, args []string, s
 		return usagef("no output file: give -o OUT.nc")
 	case len(inputs) == 0:
 		return usagef("no input files")
-	case f.format != "nc4" && f.format != "classic":
-		return usagef("--format %q: want nc4 or classic", f.format)
+	case f.format != "" && f.format != "nc4" && f.format != "classic" && f.format != "offset64":
+		return usagef("--format %q: want nc4, classic or offset64", f.format)
 	case f.compress < 0 || f.compress > 9:
 		return usagef("--compress %d: want a level from 0 to 9", f.compress)
-	case f.compress > 0 && f.format != "nc4":
+	case f.compress > 0 && f.format != "nc4" && f.format != "":
 		return usagef("--compress needs --format nc4")
 	case f.minValid < 1:
 		return usagef("--min-valid %d: want at least 1", f.minValid)
@@ -131,8 +131,23 @@ func seasonal(ctx context.Context, cmd, stat string, clim bool, args []string, s
 		return fmt.Errorf("output %s is a directory", f.out)
 	}
 
+	// The output's format: the flag's, else the first input's (CDO's
+	// and NCO's default).
+	format, ok := map[string]netcdf.Format{"nc4": netcdf.NetCDF4, "classic": netcdf.Classic, "offset64": netcdf.Offset64}[f.format]
+	switch {
+	case !ok && f.compress > 0:
+		format = netcdf.NetCDF4
+	case !ok:
+		if format, err = netcdf.FormatOf(inputs); err != nil {
+			return err
+		}
+	}
+
 	var st stageTimes
 	st.start = time.Now()
+	if format == netcdf.NetCDF4 {
+		go netcdf.Preload() // libnetcdf loads while the inputs are read
+	}
 	ds, err := netcdf.OpenMF(inputs, "")
 	if err != nil {
 		return err
@@ -186,10 +201,6 @@ func seasonal(ctx context.Context, cmd, stat string, clim bool, args []string, s
 				graphErr = graph.WriteDOT(graphFile, p)
 			}
 		}
-	}
-	format := netcdf.NetCDF4
-	if f.format == "classic" {
-		format = netcdf.Classic
 	}
 	wo := netcdf.WriteOptions{Format: format, Compression: f.compress, Shuffle: f.compress > 0, Unlimited: tname, Compute: opts,
 		History: "tessera " + cmd + " " + strings.Join(args, " ")}

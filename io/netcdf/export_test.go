@@ -41,3 +41,11 @@ func SetReaderIdle(d time.Duration) (restore func()) {
 	readerIdle = d
 	return func() { readerIdle = old }
 }
+
+// SetClassicViaLibnetcdf makes Write write the classic formats through
+// libnetcdf (b) or in Go, and returns a function that undoes it.
+func SetClassicViaLibnetcdf(b bool) (restore func()) {
+	old := classicViaLibnetcdf
+	classicViaLibnetcdf = b
+	return func() { classicViaLibnetcdf = old }
+}

@@ -5,8 +5,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -88,6 +90,36 @@ func OpenMF(paths []string, dim string, opts ...Options) (*labels.Dataset, error
 		return nil, err
 	}
 	return mf.dataset()
+}
+
+// FormatOf returns the format of the first file paths name, in OpenMF's
+// order (patterns expanded, names sorted), as Write writes it: Classic
+// for a CDF-1 file, Offset64 for CDF-2 and for CDF-5 (which Write does
+// not write), NetCDF4 for netCDF-4 (HDF5). It reads the file's first
+// bytes; anything else is an error naming the file.
+func FormatOf(paths []string) (Format, error) {
+	names, err := expand(paths)
+	if err != nil {
+		return 0, err
+	}
+	fh, err := os.Open(names[0])
+	if err != nil {
+		return 0, &FileError{names[0], err}
+	}
+	defer fh.Close()
+	var magic [4]byte
+	if _, err := io.ReadFull(fh, magic[:]); err != nil {
+		return 0, &FileError{names[0], fmt.Errorf("not a netCDF file: %w", err)}
+	}
+	switch string(magic[:]) {
+	case "CDF\x01":
+		return Classic, nil
+	case "CDF\x02", "CDF\x05":
+		return Offset64, nil
+	case "\x89HDF":
+		return NetCDF4, nil
+	}
+	return 0, &FileError{names[0], fmt.Errorf("not a netCDF file (it starts with %q)", magic[:])}
 }
 
 // expand resolves glob patterns; a path without pattern characters must

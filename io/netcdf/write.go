@@ -16,6 +16,7 @@ import (
 	"unsafe"
 
 	"github.com/tesseradata/tessera/chunk"
+	"github.com/tesseradata/tessera/io/netcdf/internal/cdf"
 	"github.com/tesseradata/tessera/io/netcdf/internal/libnc"
 	"github.com/tesseradata/tessera/labels"
 	"github.com/tesseradata/tessera/ndarray"
@@ -108,6 +109,13 @@ func Write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptio
 	}
 	return nil
 }
+
+// Preload loads libnetcdf, which Write needs, if it is not loaded yet:
+// a program that will write can call it on a goroutine of its own early,
+// so that the loading (tens of milliseconds: 45 shared libraries) runs
+// beside its other work instead of before the first write. Errors are
+// Write's to report.
+func Preload() { _ = libnc.Load() }
 
 // createTemp creates an empty file beside path, named after it, with the
 // permissions a new file gets (0666 less the umask; os.CreateTemp's 0600
@@ -243,16 +251,8 @@ func write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptio
 	}[opts.Format]
 
 	unlock := lockC()
-	f, err := libnc.Create(path, mode)
+	f, err := create(path, opts.Format, mode)
 	if err != nil {
-		unlock()
-		return err
-	}
-	// Every value of every variable is written below: filling them
-	// with _FillValue first (libnetcdf's default) would write the data
-	// twice.
-	if err := f.SetNoFill(); err != nil {
-		f.Close()
 		unlock()
 		return err
 	}
@@ -283,9 +283,35 @@ func write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptio
 	return closeFile()
 }
 
+// create creates the file at path: the classic formats in Go, netCDF-4
+// through libnetcdf; the caller holds mu.
+func create(path string, format Format, mode int) (ncWriter, error) {
+	switch {
+	case format == Classic && !classicViaLibnetcdf:
+		return createClassic(path, cdf.Classic)
+	case format == Offset64 && !classicViaLibnetcdf:
+		return createClassic(path, cdf.Offset64)
+	}
+	f, err := libnc.Create(path, mode)
+	if err != nil {
+		return nil, err
+	}
+	// Every value of every variable is written: filling them with
+	// _FillValue first (libnetcdf's default) would write the data twice.
+	if err := f.SetNoFill(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// classicViaLibnetcdf makes Write write the classic formats through
+// libnetcdf too (tests compare the two writers' files).
+var classicViaLibnetcdf = false
+
 // define declares dimensions, variables and attributes; the caller holds
 // mu.
-func define(f libnc.File, ds *labels.Dataset, vars []named, opts WriteOptions) error {
+func define(f ncWriter, ds *labels.Dataset, vars []named, opts WriteOptions) error {
 	// The lengths of the dimensions, the char arrays' last ones added
 	// as they are defined.
 	sizes := ds.Sizes()
@@ -384,7 +410,7 @@ func textAttrs(attrs labels.Attrs) labels.Attrs {
 // 1): xarray's "string<N>", defined now unless the file has it already
 // (lens holds the lengths of the file's dimensions), or "<name>_strlen"
 // if a dimension of that name has another length or is the labels' own.
-func strlenDim(f libnc.File, dims map[string]int, lens map[string]int, nv *named, unlimited string) (int, int, error) {
+func strlenDim(f ncWriter, dims map[string]int, lens map[string]int, nv *named, unlimited string) (int, int, error) {
 	n := 1
 	for _, s := range nv.strs {
 		n = max(n, len(s))
@@ -437,7 +463,7 @@ func ncType(dt ndarray.DType, extended bool) (libnc.Type, error) {
 // stored as the signed type of their size, or int32 for 64-bit ones and
 // Go ints, when every value fits, as xarray does; else the attribute is
 // refused.
-func putAttr(ds libnc.File, varID int, name string, v any, classic bool) error {
+func putAttr(ds ncWriter, varID int, name string, v any, classic bool) error {
 	if i, ok := v.(int); ok {
 		v = int64(i)
 	}
@@ -541,7 +567,7 @@ func narrow[T int8 | int16 | int32, S int64 | uint64 | uint32 | uint16 | uint8](
 
 // writeData computes a variable block by block and writes each block's
 // hyperslab as it arrives.
-func writeData(ctx context.Context, f libnc.File, nv named, opts WriteOptions) error {
+func writeData(ctx context.Context, f ncWriter, nv named, opts WriteOptions) error {
 	data := nv.v.Data()
 	if data.Size() == 0 {
 		return nil
@@ -573,7 +599,7 @@ func writeData(ctx context.Context, f libnc.File, nv named, opts WriteOptions) e
 }
 
 // varID returns the id of variable name, under mu.
-func varID(f libnc.File, name string) (int, error) {
+func varID(f ncWriter, name string) (int, error) {
 	defer lockC()()
 	return f.VarID(name)
 }
@@ -581,7 +607,7 @@ func varID(f libnc.File, name string) (int, error) {
 // writeText writes the labels of a string variable: as NC_STRING values,
 // or as a char array, each label's bytes padded with NULs to the length
 // of the last dimension.
-func writeText(ctx context.Context, f libnc.File, nv named, _ WriteOptions) error {
+func writeText(ctx context.Context, f ncWriter, nv named, _ WriteOptions) error {
 	if err := ctx.Err(); err != nil {
 		return context.Cause(ctx)
 	}

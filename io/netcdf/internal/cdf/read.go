@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 )
 
 // maxStackRank is the rank up to which ReadRaw keeps its index arrays on
@@ -32,32 +33,52 @@ const maxStackRank = 8
 // length is an error wrapping [ErrIndex]. A read that ends early wraps
 // [ErrTruncated]; another read error is wrapped as is.
 func ReadRaw(r io.ReaderAt, h *Header, v int, start, count []int64, dst []byte) error {
+	_, err := runs(h, v, start, count, int64(len(dst)), false, func(off, pos, n int64) error {
+		return readFull(r, dst[pos:pos+n], off, h.Vars[v].Name)
+	})
+	return err
+}
+
+// runs checks the hyperslab start, count of variable v against a buffer
+// of size bytes and calls fn with the file offset, the buffer position
+// and the length of each run of adjacent bytes, in order. With grow, a
+// record variable's hyperslab may reach beyond h.NumRecs (a writer's);
+// runs then returns where it ends along the record dimension.
+func runs(h *Header, v int, start, count []int64, size int64, grow bool, fn func(off, pos, n int64) error) (int64, error) {
 	if h == nil {
-		return fmt.Errorf("cdf: nil header: %w", ErrIndex)
+		return 0, fmt.Errorf("cdf: nil header: %w", ErrIndex)
 	}
 	shape, err := h.shape(v)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	vr := &h.Vars[v]
-	size := vr.Type.Size()
-	if size == 0 {
-		return fmt.Errorf("cdf: variable %q: unknown type %d: %w", vr.Name, vr.Type, ErrFormat)
+	es := vr.Type.Size()
+	if es == 0 {
+		return 0, fmt.Errorf("cdf: variable %q: unknown type %d: %w", vr.Name, vr.Type, ErrFormat)
 	}
 	rank := len(shape)
 	if len(start) != rank || len(count) != rank {
-		return fmt.Errorf("cdf: variable %q: start has %d elements and count %d, want its rank %d: %w",
+		return 0, fmt.Errorf("cdf: variable %q: start has %d elements and count %d, want its rank %d: %w",
 			vr.Name, len(start), len(count), rank, ErrIndex)
 	}
-	n, ok := size, true
+	var end int64
+	if grow && vr.Record && rank > 0 {
+		if start[0] < 0 || count[0] < 0 || start[0] > math.MaxInt32 || count[0] > math.MaxInt32 {
+			return 0, fmt.Errorf("cdf: variable %q: records %d to %d: %w", vr.Name, start[0], start[0]+count[0], ErrIndex)
+		}
+		end = start[0] + count[0]
+		shape[0] = max(shape[0], end)
+	}
+	n, ok := es, true
 	for i := range rank {
 		s, c := start[i], count[i]
 		if s < 0 || c < 0 || s > shape[i] || c > shape[i]-s {
-			return fmt.Errorf("cdf: variable %q: dimension %d: start %d, count %d outside its length %d: %w",
+			return 0, fmt.Errorf("cdf: variable %q: dimension %d: start %d, count %d outside its length %d: %w",
 				vr.Name, i, s, c, shape[i], ErrIndex)
 		}
 		if n, ok = mulOK(n, c); !ok {
-			return fmt.Errorf("cdf: variable %q: the hyperslab's size overflows 64 bits: %w", vr.Name, ErrIndex)
+			return 0, fmt.Errorf("cdf: variable %q: the hyperslab's size overflows 64 bits: %w", vr.Name, ErrIndex)
 		}
 	}
 	var sbuf, ibuf [maxStackRank]int64
@@ -69,7 +90,7 @@ func ReadRaw(r io.ReaderAt, h *Header, v int, start, count []int64, dst []byte) 
 
 	// Byte strides in the file: row-major within the variable (within a
 	// record, for a record variable) and RecSize between records.
-	s := size
+	s := es
 	for i := rank - 1; i >= 0; i-- {
 		if i == 0 && vr.Record {
 			stride[0] = h.RecSize
@@ -77,19 +98,19 @@ func ReadRaw(r io.ReaderAt, h *Header, v int, start, count []int64, dst []byte) 
 		}
 		stride[i] = s
 		if s, ok = mulOK(s, shape[i]); !ok {
-			return fmt.Errorf("cdf: variable %q: its size overflows 64 bits: %w", vr.Name, ErrFormat)
+			return 0, fmt.Errorf("cdf: variable %q: its size overflows 64 bits: %w", vr.Name, ErrFormat)
 		}
 	}
-	if int64(len(dst)) != n {
-		return fmt.Errorf("cdf: variable %q: dst has %d bytes, the hyperslab %d: %w", vr.Name, len(dst), n, ErrIndex)
+	if size != n {
+		return 0, fmt.Errorf("cdf: variable %q: the buffer has %d bytes, the hyperslab %d: %w", vr.Name, size, n, ErrIndex)
 	}
 	if n == 0 {
-		return nil
+		return end, nil
 	}
 
 	// Merge the innermost dimensions into one run while the run fills the
 	// stride of the next dimension out; the outer k dimensions remain.
-	run, k := size, rank
+	run, k := es, rank
 	for k > 0 && run == stride[k-1] {
 		k--
 		run = count[k] * stride[k]
@@ -97,7 +118,7 @@ func ReadRaw(r io.ReaderAt, h *Header, v int, start, count []int64, dst []byte) 
 
 	// Offsets of the first and the last run; the last bounds all others.
 	if vr.Begin < 0 || h.RecSize < 0 {
-		return fmt.Errorf("cdf: variable %q: negative offset or record size: %w", vr.Name, ErrFormat)
+		return 0, fmt.Errorf("cdf: variable %q: negative offset or record size: %w", vr.Name, ErrFormat)
 	}
 	first := vr.Begin
 	for i := 0; i < rank && ok; i++ {
@@ -117,13 +138,13 @@ func ReadRaw(r io.ReaderAt, h *Header, v int, start, count []int64, dst []byte) 
 		_, ok = addOK(last, run)
 	}
 	if !ok {
-		return fmt.Errorf("cdf: variable %q: the hyperslab's offsets overflow 64 bits: %w", vr.Name, ErrFormat)
+		return 0, fmt.Errorf("cdf: variable %q: the hyperslab's offsets overflow 64 bits: %w", vr.Name, ErrFormat)
 	}
 
 	off, pos := first, int64(0)
 	for {
-		if err := readFull(r, dst[pos:pos+run], off, vr.Name); err != nil {
-			return err
+		if err := fn(off, pos, run); err != nil {
+			return 0, err
 		}
 		pos += run
 		// Advance the odometer over the outer k dimensions.
@@ -138,7 +159,7 @@ func ReadRaw(r io.ReaderAt, h *Header, v int, start, count []int64, dst []byte) 
 			idx[i] = 0
 		}
 		if i < 0 {
-			return nil
+			return end, nil
 		}
 	}
 }
