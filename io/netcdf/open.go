@@ -437,53 +437,68 @@ func (m *multi) loadTimes() error {
 // check verifies that the files agree on everything but dim.
 func (m *multi) check() error {
 	f0 := m.files[0]
-	for _, f := range m.files[1:] {
-		for _, d := range f0.dims {
-			if d.name == m.dim {
-				continue
-			}
-			if n := f.dimLen(d.name); n != d.len {
-				return &FileError{f.path, fmt.Errorf("dimension %q has length %d, %d in %s: %w", d.name, n, d.len, f0.path, ErrMismatch)}
-			}
+	// f0's numeric coordinates other than dim, read once.
+	coords := map[string][]float64{}
+	for _, v := range f0.vars {
+		if len(v.dims) != 1 || f0.dims[v.dims[0]].name != v.name || v.name == m.dim || v.text != notText {
+			continue
 		}
-		for _, v := range f0.vars {
-			w := f.variable(v.name)
-			if w == nil {
-				return &FileError{f.path, fmt.Errorf("variable %q is missing (it is in %s): %w", v.name, f0.path, ErrMismatch)}
-			}
-			if w.typeName() != v.typeName() || !slices.Equal(f.dimNames(w), f0.dimNames(&v)) {
-				return &FileError{f.path, fmt.Errorf("variable %q is %s%v, %s%v in %s: %w", v.name, w.typeName(), f.dimNames(w), v.typeName(), f0.dimNames(&v), f0.path, ErrMismatch)}
-			}
+		a, err := f0.coordValues(v.name)
+		if err != nil {
+			return err
 		}
-		for _, w := range f.vars {
-			if f0.variable(w.name) == nil {
-				return &FileError{f.path, fmt.Errorf("variable %q is not in %s: %w", w.name, f0.path, ErrMismatch)}
-			}
+		coords[v.name] = ndarray.Float64s(a)
+	}
+	// The other files, compared with f0 on several goroutines; the
+	// first failing file in order is the one reported.
+	return parallel(len(m.files)-1, func(i int) error { return m.checkFile(m.files[i+1], coords) })
+}
+
+// checkFile checks that f has the dimensions, variables and coordinates
+// of the first file, whose coordinates' values are coords.
+func (m *multi) checkFile(f *file, coords map[string][]float64) error {
+	f0 := m.files[0]
+	for _, d := range f0.dims {
+		if d.name == m.dim {
+			continue
 		}
-		// Coordinates other than dim must have the same values.
-		for _, v := range f0.vars {
-			if len(v.dims) != 1 || f0.dims[v.dims[0]].name != v.name || v.name == m.dim {
-				continue
+		if n := f.dimLen(d.name); n != d.len {
+			return &FileError{f.path, fmt.Errorf("dimension %q has length %d, %d in %s: %w", d.name, n, d.len, f0.path, ErrMismatch)}
+		}
+	}
+	for _, v := range f0.vars {
+		w := f.variable(v.name)
+		if w == nil {
+			return &FileError{f.path, fmt.Errorf("variable %q is missing (it is in %s): %w", v.name, f0.path, ErrMismatch)}
+		}
+		if w.typeName() != v.typeName() || !slices.Equal(f.dimNames(w), f0.dimNames(&v)) {
+			return &FileError{f.path, fmt.Errorf("variable %q is %s%v, %s%v in %s: %w", v.name, w.typeName(), f.dimNames(w), v.typeName(), f0.dimNames(&v), f0.path, ErrMismatch)}
+		}
+	}
+	for _, w := range f.vars {
+		if f0.variable(w.name) == nil {
+			return &FileError{f.path, fmt.Errorf("variable %q is not in %s: %w", w.name, f0.path, ErrMismatch)}
+		}
+	}
+	// Coordinates other than dim must have the same values.
+	for _, v := range f0.vars {
+		if len(v.dims) != 1 || f0.dims[v.dims[0]].name != v.name || v.name == m.dim {
+			continue
+		}
+		if v.text != notText {
+			if !slices.Equal(f.variable(v.name).strs, v.strs) {
+				return &FileError{f.path, fmt.Errorf("coordinate %q has different labels than in %s: %w", v.name, f0.path, ErrMismatch)}
 			}
-			if v.text != notText {
-				if !slices.Equal(f.variable(v.name).strs, v.strs) {
-					return &FileError{f.path, fmt.Errorf("coordinate %q has different labels than in %s: %w", v.name, f0.path, ErrMismatch)}
-				}
-				continue
-			}
-			a, err := f0.coordValues(v.name)
-			if err != nil {
-				return err
-			}
-			b, err := f.coordValues(v.name)
-			if err != nil {
-				return err
-			}
-			if !slices.EqualFunc(ndarray.Float64s(a), ndarray.Float64s(b), func(x, y float64) bool {
-				return x == y || math.IsNaN(x) && math.IsNaN(y)
-			}) {
-				return &FileError{f.path, fmt.Errorf("coordinate %q has different values than in %s (a different grid): %w", v.name, f0.path, ErrMismatch)}
-			}
+			continue
+		}
+		b, err := f.coordValues(v.name)
+		if err != nil {
+			return err
+		}
+		if !slices.EqualFunc(coords[v.name], ndarray.Float64s(b), func(x, y float64) bool {
+			return x == y || math.IsNaN(x) && math.IsNaN(y)
+		}) {
+			return &FileError{f.path, fmt.Errorf("coordinate %q has different values than in %s (a different grid): %w", v.name, f0.path, ErrMismatch)}
 		}
 	}
 	return nil
