@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -351,6 +352,45 @@ func TestBlocksInOrderAndPersist(t *testing.T) {
 	err = chunk.Blocks(t.Context(), opts(2), a, func([]int, *ndarray.Array) error { return stop })
 	if !errors.Is(err, stop) {
 		t.Errorf("Blocks returned %v, want the consumer's error", err)
+	}
+}
+
+// TestEachBlock checks that every block reaches the consumer exactly
+// once with its own values (placed by index, they rebuild the array),
+// and that the consumer's error ends the run.
+func TestEachBlock(t *testing.T) {
+	var loads atomic.Int64
+	shape := []int{10, 4}
+	a := countingSource(t, "read", shape, chunk.Regular(shape, []int{3, 2}), &loads)
+	whole := compute1(t, opts(1), a)
+	got := ndarray.Zeros(whole.DType(), shape...)
+	var mu sync.Mutex
+	seen := map[[2]int]int{}
+	err := chunk.EachBlock(t.Context(), opts(2), a, func(index []int, b *ndarray.Array) error {
+		mu.Lock()
+		defer mu.Unlock()
+		seen[[2]int{index[0], index[1]}]++
+		d, err := got.Slice(ndarray.Range{Start: 3 * index[0], Stop: min(10, 3*index[0]+3), Step: 1}, ndarray.Range{Start: 2 * index[1], Stop: 2*index[1] + 2, Step: 1})
+		if err != nil {
+			return err
+		}
+		return d.SetFrom(b)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 8 {
+		t.Errorf("%d blocks seen, want 8: %v", len(seen), seen)
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("block %v seen %d times", k, n)
+		}
+	}
+	assertClose(t, got, whole, 0)
+	stop := errors.New("enough")
+	if err := chunk.EachBlock(t.Context(), opts(2), a, func([]int, *ndarray.Array) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("EachBlock returned %v, want the consumer's error", err)
 	}
 }
 

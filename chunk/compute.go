@@ -88,6 +88,34 @@ func Blocks(ctx context.Context, opts Options, a *Array, use func(index []int, b
 	return run(ctx, opts, sink(a, use))
 }
 
+// EachBlock computes a and hands each block to use as soon as it exists,
+// in no particular order and from several goroutines at once: for a
+// consumer that places blocks by their index (a writer putting each
+// hyperslab where it belongs), which then needs no block to wait for
+// the ones before it. Blocks of a grouped reduction finish in the order
+// their groups' last inputs are read; Blocks would hold the rest back
+// behind the first, and consume them all at the end. use must not keep
+// the block. The first error, from the computation or from use, ends
+// the run.
+func EachBlock(ctx context.Context, opts Options, a *Array, use func(index []int, block *ndarray.Array) error) error {
+	layer := graph.NewLayer(graph.Spec{
+		Op: "each:" + token(), Name: "sink", Kind: graph.Compute, Grid: a.chunks.Grid(), Inputs: []*graph.Layer{a.layer},
+		Func: func(b []int) graph.TaskFunc {
+			b = slices.Clone(b)
+			return func(_ *graph.Exec, in []any) (any, error) {
+				x, err := asArray(in[0])
+				if err != nil {
+					return nil, err
+				}
+				return nil, use(b, x)
+			}
+		},
+		// Nothing is kept: the block is the input's.
+		Bytes: func([]int) int64 { return 0 },
+	})
+	return run(ctx, opts, layer)
+}
+
 // Compute computes the arrays (sharing the work their graphs have in
 // common) and returns them as in-memory arrays, in order.
 func Compute(ctx context.Context, opts Options, arrays ...*Array) ([]*ndarray.Array, error) {

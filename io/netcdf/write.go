@@ -581,7 +581,9 @@ func writeData(ctx context.Context, f ncWriter, nv named, opts WriteOptions) err
 	for ax := range c {
 		off[ax] = c.Offsets(ax)
 	}
-	return chunk.Blocks(ctx, opts.Compute, data, func(index []int, b *ndarray.Array) error {
+	// Blocks in any order, each put where it belongs as soon as it exists
+	// (use runs on several goroutines; the C calls hold mu).
+	return chunk.EachBlock(ctx, opts.Compute, data, func(index []int, b *ndarray.Array) error {
 		start := make([]int, len(index))
 		count := make([]int, len(index))
 		for ax, i := range index {
