@@ -12,7 +12,7 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 JS_ORACLE := io/arrow/testdata/js
 # Packages whose tests exercise goroutines, run again under the race
 # detector.
-RACE_PKGS := ./ndarray/... ./graph/... ./scheduler/... ./chunk/... ./labels/... ./groupby/... ./io/...
+RACE_PKGS := ./internal/... ./ndarray/... ./graph/... ./scheduler/... ./chunk/... ./labels/... ./groupby/... ./io/...
 
 .PHONY: all deps demo test vet fmt-check bench bench-micro bench-outofcore bench-io bench-suite bench-quick bench-deps clean
 
