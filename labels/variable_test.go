@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/tesseradata/tessera/chunk"
@@ -105,11 +106,11 @@ func TestVariableAccessors(t *testing.T) {
 }
 
 func TestVariableLazyNotLoaded(t *testing.T) {
-	calls := 0
+	var calls atomic.Int64 // the blocks load on several workers
 	data := must(chunk.FromSource(chunk.Source{
 		Name: "ones", DType: ndarray.Float64, Shape: []int{4}, Chunks: chunk.Chunks{{2, 2}},
 		Load: func(_ *graph.Exec, _, shape []int) (*ndarray.Array, error) {
-			calls++
+			calls.Add(1)
 			return ndarray.Full(ndarray.Float64, 1, shape...), nil
 		},
 	}))(t)
@@ -120,8 +121,8 @@ func TestVariableLazyNotLoaded(t *testing.T) {
 	if got := varValues(t, v); !sameFloats(got, []float64{1, 1, 1, 1}) {
 		t.Errorf("Values() = %v", got)
 	}
-	if calls != 2 {
-		t.Errorf("loader called %d times, want 2 (one per block)", calls)
+	if n := calls.Load(); n != 2 {
+		t.Errorf("loader called %d times, want 2 (one per block)", n)
 	}
 }
 
