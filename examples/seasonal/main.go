@@ -121,8 +121,8 @@ func show(path, variable string) error {
 	}
 	fmt.Printf("Summer minus winter (JJA - DJF) of %s:\n", variable)
 	fmt.Printf("  area-weighted mean %+8.2f %s\n", swx/sw, units)
-	fmt.Printf("  largest            %+8.2f %s at %6.1f°N %6.1f°E\n", hi, units, lat[ihi/nx], lon[ihi%nx])
-	fmt.Printf("  smallest           %+8.2f %s at %6.1f°N %6.1f°E\n\n", lo, units, lat[ilo/nx], lon[ilo%nx])
+	fmt.Printf("  largest            %+8.2f %s at %s\n", hi, units, place(lat[ihi/nx], lon[ihi%nx]))
+	fmt.Printf("  smallest           %+8.2f %s at %s\n\n", lo, units, place(lat[ilo/nx], lon[ilo%nx]))
 	fmt.Println("  zonal mean by latitude band:")
 	for b := 90.0; b > -90; b -= 30 {
 		var s float64
@@ -156,4 +156,20 @@ func coordValues(a *labels.DataArray, name string) ([]float64, error) {
 		return nil, err
 	}
 	return ndarray.Float64s(v), nil
+}
+
+// place writes a latitude and longitude as 44.5°S 35.6°E (longitudes
+// beyond 180 as west).
+func place(lat, lon float64) string {
+	ns, ew := "N", "E"
+	if lat < 0 {
+		lat, ns = -lat, "S"
+	}
+	if lon > 180 {
+		lon -= 360
+	}
+	if lon < 0 {
+		lon, ew = -lon, "W"
+	}
+	return fmt.Sprintf("%5.1f°%s %6.1f°%s", lat, ns, lon, ew)
 }
