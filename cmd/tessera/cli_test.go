@@ -302,3 +302,29 @@ func TestOutputFormat(t *testing.T) {
 		t.Errorf("FormatOf of a missing file: no error")
 	}
 }
+
+// TestProfilesAfterValidation checks that --cpuprofile and --trace
+// create their files only for a run whose flags are good.
+func TestProfilesAfterValidation(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.nc")
+	writeMonthly(t, in, "standard", 2000, 1, 12)
+	prof, tr := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "trace.out")
+	out := filepath.Join(dir, "out.nc")
+	if code, _, _ := tessera(t, context.Background(), "yseasmean", "--format", "grib", "--cpuprofile", prof, "--trace", tr, "-o", out, in); code != 2 {
+		t.Fatalf("bad --format: exit %d, want 2", code)
+	}
+	for _, p := range []string{prof, tr} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("a usage error left %s", filepath.Base(p))
+		}
+	}
+	if code, _, stderr := tessera(t, context.Background(), "yseasmean", "--progress", "never", "--cpuprofile", prof, "--trace", tr, "-o", out, in); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, p := range []string{prof, tr} {
+		if st, err := os.Stat(p); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v, want a non-empty file", filepath.Base(p), err)
+		}
+	}
+}

@@ -88,16 +88,6 @@ func seasonal(ctx context.Context, cmd, stat string, clim bool, args []string, s
 	if err != nil {
 		return err
 	}
-	stopProfile, err := record("--cpuprofile", f.cpuprofile, pprof.StartCPUProfile, pprof.StopCPUProfile)
-	if err != nil {
-		return err
-	}
-	defer stopProfile()
-	stopTrace, err := record("--trace", f.trace, trace.Start, trace.Stop)
-	if err != nil {
-		return err
-	}
-	defer stopTrace()
 	switch {
 	case f.out == "":
 		return usagef("no output file: give -o OUT.nc")
@@ -130,6 +120,18 @@ func seasonal(ctx context.Context, cmd, stat string, clim bool, args []string, s
 	if st, err := os.Stat(f.out); err == nil && st.IsDir() {
 		return fmt.Errorf("output %s is a directory", f.out)
 	}
+	// Profiles start once the flags are known to be good: a usage error
+	// leaves no profile file behind.
+	stopProfile, err := record("--cpuprofile", f.cpuprofile, pprof.StartCPUProfile, pprof.StopCPUProfile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
+	stopTrace, err := record("--trace", f.trace, trace.Start, trace.Stop)
+	if err != nil {
+		return err
+	}
+	defer stopTrace()
 
 	// The output's format: the flag's, else the first input's (CDO's
 	// and NCO's default).
