@@ -10,8 +10,9 @@
 // power-of-two size classes from arenas this package maps itself and
 // advises for transparent huge pages (one fault per 2 MiB instead of
 // 512), and a returned buffer waits in its class's free list until it is
-// asked for again. Idle buffers beyond IdleLimit bytes have their pages
-// given back to the OS (the address range stays, to be touched again).
+// asked for again. Idle buffers beyond the idle limit (64 MiB unless
+// SetIdleLimit says otherwise) have their pages given back to the OS (the
+// address range stays, to be touched again).
 //
 // The arenas are never unmapped: a buffer used after Put sees another
 // owner's data but cannot crash the process. The garbage collector does
@@ -35,7 +36,7 @@ const MinSize = 32 << 10
 // heap.
 const maxClass = 32
 
-// IdleLimit is how many bytes of returned buffers stay resident, ready
+// idleLimit is how many bytes of returned buffers stay resident, ready
 // for reuse; the pages of buffers returned beyond it go back to the OS.
 // 64 MiB holds a grid's accumulators and read buffers many times over.
 var idleLimit int64 = 64 << 20
