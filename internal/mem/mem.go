@@ -66,12 +66,10 @@ var pool struct {
 	stats Stats
 }
 
-// Stats counts what the pool did, for tests and --stats.
+// Stats counts what Put did, for tests.
 type Stats struct {
-	Gets, Reused, Mapped, Heap int64 // buffers: asked for, from a free list, cut from an arena, made on the heap
-	Puts                       int64 // buffers given back (of a size class)
-	MappedBytes                int64 // bytes of address space mapped
-	Released                   int64 // buffers whose pages went back to the OS on Put
+	Puts     int64 // buffers given back (of a size class)
+	Released int64 // of those, buffers whose pages went back to the OS
 }
 
 // ReadStats returns the counts so far.
@@ -107,14 +105,12 @@ func get(n int, zero bool) []byte {
 	}
 	size := 1 << c
 	pool.mu.Lock()
-	pool.stats.Gets++
 	if l := pool.free[c]; len(l) > 0 {
 		e := l[len(l)-1]
 		pool.free[c] = l[:len(l)-1]
 		if e.dirty {
 			pool.idle -= int64(size)
 		}
-		pool.stats.Reused++
 		pool.mu.Unlock()
 		b := unsafe.Slice((*byte)(e.p), size)
 		if zero && e.dirty {
@@ -123,11 +119,6 @@ func get(n int, zero bool) []byte {
 		return b[:n]
 	}
 	b := cut(size)
-	if b != nil {
-		pool.stats.Mapped++
-	} else {
-		pool.stats.Heap++
-	}
 	pool.mu.Unlock()
 	if b == nil {
 		b = make([]byte, size)
@@ -140,10 +131,10 @@ func get(n int, zero bool) []byte {
 // collector.
 func Put(b []byte) {
 	size := cap(b)
-	if size < MinSize || size&(size-1) != 0 || bits.Len(uint(size-1)) > maxClass {
+	c := class(size)
+	if size < MinSize || c > maxClass || 1<<c != size {
 		return
 	}
-	c := bits.Len(uint(size - 1))
 	p := unsafe.Pointer(unsafe.SliceData(b))
 	dirty := true
 	pool.mu.Lock()
@@ -193,7 +184,6 @@ func cut(size int) []byte {
 		if m == nil {
 			return nil
 		}
-		pool.stats.MappedBytes += int64(len(m))
 		pool.arena = m
 	}
 	return nil

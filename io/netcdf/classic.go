@@ -23,7 +23,6 @@ type ncWriter interface {
 	DefChunking(v int, chunks []int) error
 	PutAtt(v int, name string, t libnc.Type, n int, p unsafe.Pointer) error
 	EndDef() error
-	VarID(name string) (int, error)
 	PutVara(v int, start, count []int, p unsafe.Pointer) error
 	PutStrings(v int, start, count []int, strs []string) error
 	Close() error
@@ -155,9 +154,10 @@ func valuesAt[T any](p unsafe.Pointer, n int) []T {
 // EndDef lays the variables out and writes the header.
 func (w *classicWriter) EndDef() error {
 	cdf.Layout(&w.h)
-	// libnetcdf's limits (NC_check_vlens): every variable but the last
-	// fixed one, or the last record one, fits 2^32-4 bytes (per record),
-	// and in CDF-1 every variable starts below 2^31.
+	// The format specification's size limits: every variable but the
+	// last fixed one (when there are no record variables) or the last
+	// record one fits 2^32-4 bytes (per record), and in CDF-1 every
+	// variable starts below 2^31.
 	lastFixed, lastRec := -1, -1
 	for i, v := range w.h.Vars {
 		if v.Record {
@@ -177,15 +177,6 @@ func (w *classicWriter) EndDef() error {
 	}
 	w.defined = true
 	return nil
-}
-
-func (w *classicWriter) VarID(name string) (int, error) {
-	for i, v := range w.h.Vars {
-		if v.Name == name {
-			return i, nil
-		}
-	}
-	return 0, fmt.Errorf("no variable %q", name)
 }
 
 // PutVara writes the values at p, in the machine's order, as the

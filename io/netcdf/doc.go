@@ -6,10 +6,10 @@
 // block. Classic, 64-bit offset and CDF-5 files are read in Go (package
 // internal/cdf), without any lock; netCDF-4 files through libnetcdf
 // (internal/libnc, loaded at run time by the first netCDF-4 read or
-// any write, so that programs reading classic files never load it),
-// which is not thread-safe: headers and
-// coordinates are read under one process-wide lock, and data by a pool
-// of reader processes, so that several decompress at once.
+// write, so that programs reading and writing classic files never load
+// it), which is not thread-safe: headers and coordinates are read under
+// one process-wide lock, and data by a pool of reader processes, so that
+// several decompress at once. Write writes the classic formats in Go too.
 //
 // A reader process is the running program started again with
 // TESSERA_NC_READER=1 in its environment: this package's init then

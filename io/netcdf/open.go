@@ -436,11 +436,14 @@ func (m *multi) loadTimes() error {
 
 // check verifies that the files agree on everything but dim.
 func (m *multi) check() error {
+	if len(m.files) == 1 {
+		return nil
+	}
 	f0 := m.files[0]
 	// f0's numeric coordinates other than dim, read once.
 	coords := map[string][]float64{}
 	for _, v := range f0.vars {
-		if len(v.dims) != 1 || f0.dims[v.dims[0]].name != v.name || v.name == m.dim || v.text != notText {
+		if !m.sharedCoord(&v) || v.text != notText {
 			continue
 		}
 		a, err := f0.coordValues(v.name)
@@ -452,6 +455,14 @@ func (m *multi) check() error {
 	// The other files, compared with f0 on several goroutines; the
 	// first failing file in order is the one reported.
 	return parallel(len(m.files)-1, func(i int) error { return m.checkFile(m.files[i+1], coords) })
+}
+
+// sharedCoord reports whether v, a variable of the first file, is a
+// coordinate other than dim's: one every file must have with the same
+// values.
+func (m *multi) sharedCoord(v *varInfo) bool {
+	f0 := m.files[0]
+	return len(v.dims) == 1 && f0.dims[v.dims[0]].name == v.name && v.name != m.dim
 }
 
 // checkFile checks that f has the dimensions, variables and coordinates
@@ -482,7 +493,7 @@ func (m *multi) checkFile(f *file, coords map[string][]float64) error {
 	}
 	// Coordinates other than dim must have the same values.
 	for _, v := range f0.vars {
-		if len(v.dims) != 1 || f0.dims[v.dims[0]].name != v.name || v.name == m.dim {
+		if !m.sharedCoord(&v) {
 			continue
 		}
 		if v.text != notText {

@@ -112,7 +112,7 @@ func Write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptio
 
 // Preload loads libnetcdf, which Write needs, if it is not loaded yet:
 // a program that will write can call it on a goroutine of its own early,
-// so that the loading (tens of milliseconds: 45 shared libraries) runs
+// so that the loading (45 shared libraries: about 20 ms here) runs
 // beside its other work instead of before the first write. Errors are
 // Write's to report.
 func Preload() { _ = libnc.Load() }
@@ -225,6 +225,7 @@ type named struct {
 	text   bool
 	strs   []string
 	strlen int
+	id     int // the variable's id in the file, once defined
 }
 
 func write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptions) error {
@@ -245,13 +246,8 @@ func write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptio
 		}
 		vars = append(vars, named{name: n, v: ev})
 	}
-	mode := map[Format]int{
-		NetCDF4: libnc.Clobber | libnc.NetCDF4, NetCDF4Classic: libnc.Clobber | libnc.NetCDF4 | libnc.ClassicModel,
-		Classic: libnc.Clobber, Offset64: libnc.Clobber | libnc.Offset64,
-	}[opts.Format]
-
 	unlock := lockC()
-	f, err := create(path, opts.Format, mode)
+	f, err := create(path, opts.Format)
 	if err != nil {
 		unlock()
 		return err
@@ -285,13 +281,17 @@ func write(ctx context.Context, ds *labels.Dataset, path string, opts WriteOptio
 
 // create creates the file at path: the classic formats in Go, netCDF-4
 // through libnetcdf; the caller holds mu.
-func create(path string, format Format, mode int) (ncWriter, error) {
+func create(path string, format Format) (ncWriter, error) {
 	switch {
 	case format == Classic && !classicViaLibnetcdf:
 		return createClassic(path, cdf.Classic)
 	case format == Offset64 && !classicViaLibnetcdf:
 		return createClassic(path, cdf.Offset64)
 	}
+	mode := map[Format]int{
+		NetCDF4: libnc.Clobber | libnc.NetCDF4, NetCDF4Classic: libnc.Clobber | libnc.NetCDF4 | libnc.ClassicModel,
+		Classic: libnc.Clobber, Offset64: libnc.Clobber | libnc.Offset64,
+	}[format]
 	f, err := libnc.Create(path, mode)
 	if err != nil {
 		return nil, err
@@ -361,6 +361,7 @@ func define(f ncWriter, ds *labels.Dataset, vars []named, opts WriteOptions) err
 		if err != nil {
 			return fmt.Errorf("variable %q: %w", nv.name, err)
 		}
+		nv.id = v
 		// Labels are stored as libnetcdf chooses (contiguous unless
 		// along the unlimited dimension), without filters: variable-
 		// length strings cannot have any.
@@ -572,10 +573,6 @@ func writeData(ctx context.Context, f ncWriter, nv named, opts WriteOptions) err
 	if data.Size() == 0 {
 		return nil
 	}
-	id, err := varID(f, nv.name)
-	if err != nil {
-		return err
-	}
 	c := data.Chunks()
 	off := make([][]int, len(c))
 	for ax := range c {
@@ -596,14 +593,8 @@ func writeData(ctx context.Context, f ncWriter, nv named, opts WriteOptions) err
 		}
 		p := reflect.ValueOf(b.Storage()).Index(b.Offset()).Addr().UnsafePointer()
 		defer lockC()()
-		return f.PutVara(id, start, count, p)
+		return f.PutVara(nv.id, start, count, p)
 	})
-}
-
-// varID returns the id of variable name, under mu.
-func varID(f ncWriter, name string) (int, error) {
-	defer lockC()()
-	return f.VarID(name)
 }
 
 // writeText writes the labels of a string variable: as NC_STRING values,
@@ -616,16 +607,12 @@ func writeText(ctx context.Context, f ncWriter, nv named, _ WriteOptions) error 
 	if len(nv.strs) == 0 {
 		return nil
 	}
-	id, err := varID(f, nv.name)
-	if err != nil {
-		return err
-	}
 	shape := nv.v.Shape()
 	start := make([]int, len(shape))
 	count := slices.Clone(shape)
 	if nv.strlen == 0 {
 		defer lockC()()
-		return f.PutStrings(id, start, count, nv.strs)
+		return f.PutStrings(nv.id, start, count, nv.strs)
 	}
 	buf := make([]byte, len(nv.strs)*nv.strlen)
 	for i, s := range nv.strs {
@@ -634,5 +621,5 @@ func writeText(ctx context.Context, f ncWriter, nv named, _ WriteOptions) error 
 	start = append(start, 0)
 	count = append(count, nv.strlen)
 	defer lockC()()
-	return f.PutVara(id, start, count, unsafe.Pointer(&buf[0]))
+	return f.PutVara(nv.id, start, count, unsafe.Pointer(&buf[0]))
 }

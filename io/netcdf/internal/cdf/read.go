@@ -33,52 +33,46 @@ const maxStackRank = 8
 // length is an error wrapping [ErrIndex]. A read that ends early wraps
 // [ErrTruncated]; another read error is wrapped as is.
 func ReadRaw(r io.ReaderAt, h *Header, v int, start, count []int64, dst []byte) error {
-	_, err := runs(h, v, start, count, int64(len(dst)), false, func(off, pos, n int64) error {
+	return runs(h, v, start, count, int64(len(dst)), false, func(off, pos, n int64) error {
 		return readFull(r, dst[pos:pos+n], off, h.Vars[v].Name)
 	})
-	return err
 }
 
 // runs checks the hyperslab start, count of variable v against a buffer
 // of size bytes and calls fn with the file offset, the buffer position
 // and the length of each run of adjacent bytes, in order. With grow, a
-// record variable's hyperslab may reach beyond h.NumRecs (a writer's);
-// runs then returns where it ends along the record dimension.
-func runs(h *Header, v int, start, count []int64, size int64, grow bool, fn func(off, pos, n int64) error) (int64, error) {
+// record variable's hyperslab may reach beyond h.NumRecs (a writer's),
+// up to 2^31-1 records.
+func runs(h *Header, v int, start, count []int64, size int64, grow bool, fn func(off, pos, n int64) error) error {
 	if h == nil {
-		return 0, fmt.Errorf("cdf: nil header: %w", ErrIndex)
+		return fmt.Errorf("cdf: nil header: %w", ErrIndex)
 	}
 	shape, err := h.shape(v)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	vr := &h.Vars[v]
 	es := vr.Type.Size()
 	if es == 0 {
-		return 0, fmt.Errorf("cdf: variable %q: unknown type %d: %w", vr.Name, vr.Type, ErrFormat)
+		return fmt.Errorf("cdf: variable %q: unknown type %d: %w", vr.Name, vr.Type, ErrFormat)
 	}
 	rank := len(shape)
 	if len(start) != rank || len(count) != rank {
-		return 0, fmt.Errorf("cdf: variable %q: start has %d elements and count %d, want its rank %d: %w",
+		return fmt.Errorf("cdf: variable %q: start has %d elements and count %d, want its rank %d: %w",
 			vr.Name, len(start), len(count), rank, ErrIndex)
 	}
-	var end int64
 	if grow && vr.Record && rank > 0 {
-		if start[0] < 0 || count[0] < 0 || start[0] > math.MaxInt32 || count[0] > math.MaxInt32 {
-			return 0, fmt.Errorf("cdf: variable %q: records %d to %d: %w", vr.Name, start[0], start[0]+count[0], ErrIndex)
-		}
-		end = start[0] + count[0]
-		shape[0] = max(shape[0], end)
+		shape[0] = math.MaxInt32
 	}
 	n, ok := es, true
 	for i := range rank {
 		s, c := start[i], count[i]
 		if s < 0 || c < 0 || s > shape[i] || c > shape[i]-s {
-			return 0, fmt.Errorf("cdf: variable %q: dimension %d: start %d, count %d outside its length %d: %w",
+			return fmt.Errorf("cdf: variable %q: dimension %d: start %d, count %d outside its length %d: %w",
 				vr.Name, i, s, c, shape[i], ErrIndex)
 		}
 		if n, ok = mulOK(n, c); !ok {
-			return 0, fmt.Errorf("cdf: variable %q: the hyperslab's size overflows 64 bits: %w", vr.Name, ErrIndex)
+			return fmt.Errorf("cdf: variable %q: the hyperslab's size overflows 64 bits: %w", vr.Name, ErrIndex)
 		}
 	}
 	var sbuf, ibuf [maxStackRank]int64
@@ -98,14 +92,14 @@ func runs(h *Header, v int, start, count []int64, size int64, grow bool, fn func
 		}
 		stride[i] = s
 		if s, ok = mulOK(s, shape[i]); !ok {
-			return 0, fmt.Errorf("cdf: variable %q: its size overflows 64 bits: %w", vr.Name, ErrFormat)
+			return fmt.Errorf("cdf: variable %q: its size overflows 64 bits: %w", vr.Name, ErrFormat)
 		}
 	}
 	if size != n {
-		return 0, fmt.Errorf("cdf: variable %q: the buffer has %d bytes, the hyperslab %d: %w", vr.Name, size, n, ErrIndex)
+		return fmt.Errorf("cdf: variable %q: the buffer has %d bytes, the hyperslab %d: %w", vr.Name, size, n, ErrIndex)
 	}
 	if n == 0 {
-		return end, nil
+		return nil
 	}
 
 	// Merge the innermost dimensions into one run while the run fills the
@@ -118,7 +112,7 @@ func runs(h *Header, v int, start, count []int64, size int64, grow bool, fn func
 
 	// Offsets of the first and the last run; the last bounds all others.
 	if vr.Begin < 0 || h.RecSize < 0 {
-		return 0, fmt.Errorf("cdf: variable %q: negative offset or record size: %w", vr.Name, ErrFormat)
+		return fmt.Errorf("cdf: variable %q: negative offset or record size: %w", vr.Name, ErrFormat)
 	}
 	first := vr.Begin
 	for i := 0; i < rank && ok; i++ {
@@ -138,13 +132,13 @@ func runs(h *Header, v int, start, count []int64, size int64, grow bool, fn func
 		_, ok = addOK(last, run)
 	}
 	if !ok {
-		return 0, fmt.Errorf("cdf: variable %q: the hyperslab's offsets overflow 64 bits: %w", vr.Name, ErrFormat)
+		return fmt.Errorf("cdf: variable %q: the hyperslab's offsets overflow 64 bits: %w", vr.Name, ErrFormat)
 	}
 
 	off, pos := first, int64(0)
 	for {
 		if err := fn(off, pos, run); err != nil {
-			return 0, err
+			return err
 		}
 		pos += run
 		// Advance the odometer over the outer k dimensions.
@@ -159,7 +153,7 @@ func runs(h *Header, v int, start, count []int64, size int64, grow bool, fn func
 			idx[i] = 0
 		}
 		if i < 0 {
-			return end, nil
+			return nil
 		}
 	}
 }

@@ -87,16 +87,19 @@ func (h *Header) DataEnd() int64 {
 // (numrecs) again before closing. Like ReadRaw, it never panics on bad
 // arguments; they are errors wrapping [ErrIndex].
 func WriteRaw(w io.WriterAt, h *Header, v int, start, count []int64, src []byte) error {
-	grow, err := runs(h, v, start, count, int64(len(src)), true, func(off, pos, n int64) error {
+	err := runs(h, v, start, count, int64(len(src)), true, func(off, pos, n int64) error {
 		if _, err := w.WriteAt(src[pos:pos+n], off); err != nil {
 			return fmt.Errorf("cdf: variable %q: writing %d bytes at offset %d: %w", h.Vars[v].Name, n, off, err)
 		}
 		return nil
 	})
-	if err == nil && grow > h.NumRecs {
-		h.NumRecs = grow
+	if err != nil {
+		return err
 	}
-	return err
+	if h.Vars[v].Record && len(start) > 0 {
+		h.NumRecs = max(h.NumRecs, start[0]+count[0])
+	}
+	return nil
 }
 
 // PutNumRecs encodes n as the numrecs field of a header of format f, at

@@ -121,7 +121,7 @@ import (
 var (
 	loaded = sync.OnceValue(func() error {
 		if why := C.load(); why != nil {
-			return fmt.Errorf("cannot load libnetcdf, which reading netCDF-4 files and writing any netCDF file need (install libnetcdf19 or libnetcdf-dev): %s", C.GoString(why))
+			return fmt.Errorf("cannot load libnetcdf, which netCDF-4 files need (install libnetcdf19 or libnetcdf-dev): %s", C.GoString(why))
 		}
 		C.quiet_hdf5() // the loading thread; QuietHDF5 does the others
 		isLoaded.Store(true)
